@@ -1,0 +1,7 @@
+"""``python -m avtaleanalyse`` is the same as the ``avtaleanalyse`` command."""
+
+import sys
+
+from avtaleanalyse.cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""Theme coverage of the agreements, traceable to evidence sentences."""

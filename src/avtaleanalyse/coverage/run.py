@@ -1,0 +1,19 @@
+"""Dictionary-based coverage: brukermedvirkning, kompetanseoverføring, the § 6-2 checklist."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+__all__ = ["add_arguments", "main"]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of the command (contract: DESIGN.md)."""
+    parser.add_argument("--corpus", type=Path, required=True, help="folder written by ingest")
+    parser.add_argument("--out", type=Path, required=True)
+
+
+def main(args: argparse.Namespace) -> int:
+    """Run the command; returns the exit code."""
+    raise NotImplementedError("coverage: not built yet")

@@ -1,0 +1,1 @@
+"""Synthetic national agreement corpus with planted ground truth."""

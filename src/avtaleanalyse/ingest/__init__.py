@@ -1,0 +1,1 @@
+"""Ingestion: raw agreement files -> clean, typed corpus tables."""

@@ -1,0 +1,1 @@
+"""Reference tables: municipalities (kommuner), health trusts (HF), their names and spellings."""

@@ -1,0 +1,1 @@
+"""Package data: reference tables, dictionaries, text resources (see each file's header)."""

@@ -1,0 +1,1 @@
+"""Standardisation versus local adaptation: MinHash similarity and template families."""
