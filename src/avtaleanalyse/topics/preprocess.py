@@ -1,0 +1,367 @@
+"""Norwegian text analysis for topic models: tokens, lemmas, one written form, stopwords, no names.
+
+The analysis runs as the first step of a scikit-learn ``Pipeline``
+(:class:`NorwegianAnalyzer` -> ``CountVectorizer(analyzer=passthrough)`` -> model), so
+the vocabulary, the document-term matrix and the model are fitted and stored together.
+
+Steps for each text (all pure):
+
+1. **Party names are masked**: the document's own parties (``health_trust`` and
+   ``municipalities`` columns), every municipality and health-trust name and alias in
+   :mod:`avtaleanalyse.reference`, and generic patterns (a capitalised word right before
+   "kommune", "bydel X", placeholders such as "xx kommune").
+2. **Tokens** from :func:`avtaleanalyse.text.tokenize` (case kept for the name check),
+   with two merges so legal text stays readable: ``§`` + number -> ``"§ 6-2"``, and a
+   truncated compound ``"helse- og omsorgstjenesteloven"`` -> one term
+   ``"helse- og omsorgstjenestelov"``. Other numbers are dropped.
+3. **Lemmas** with simplemma (bokmål ``nb`` or nynorsk ``nn`` by the ``language_form``
+   column), mapped to bokmål by the shared nynorsk -> bokmål map
+   (:func:`avtaleanalyse.text.normalize_token_form`) plus this stage's extra pairs and
+   compound parts (``resources/topics/nn_nb_extra.tsv``), so a nynorsk template and its
+   bokmål twin give the same terms.
+4. **Stopwords**: the ``stop-words`` package's Norwegian list plus the curated lists in
+   ``resources/topics/`` (nynorsk function words, bokmål supplement, domain words such as
+   *kommune*, *helseforetak*, *avtale*, *part*), checked on the word, its lemma and its
+   bokmål form.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import cache
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
+
+from avtaleanalyse import reference, schema
+from avtaleanalyse.text import lemmatize, normalize_token_form, tokenize
+
+__all__ = [
+    "NorwegianAnalyzer",
+    "default_stopwords",
+    "load_stoplist",
+    "nn_nb_extra",
+    "party_name_tokens",
+    "passthrough",
+    "tokens",
+    "reference_name_tokens",
+]
+
+#: Stoplist files shipped in ``avtaleanalyse/resources/topics/``.
+STOPLIST_FILES = ("stopwords_nynorsk.txt", "stopwords_bokmal_extra.txt", "stopwords_domain.txt")
+
+_SECTION_SIGN = "§"
+_NUMBER_RE = re.compile(r"^\d")
+
+# Generic party-name patterns (applied to the raw text before tokenising):
+#  - one to three capitalised words right before "kommune(n/s)", "kommunar/kommuner"
+#    ("Stord kommune", "Nord-Aurdal kommune", "Nore og Uvdal kommune")
+#  - "bydel Frogner", "Bydel Gamle Oslo"
+#  - placeholders "xx kommune", ".......... kommune", "NN kommune"
+_GENERIC_NAME_RE = re.compile(
+    r"\b[A-ZÆØÅ][\w\-]*(?:\s+(?:og\s+)?[A-ZÆØÅ][\w\-]*){0,2}(?=\s+kommun)"
+    r"|\b[Bb]ydel\s+[A-ZÆØÅ][\w\-]*(?:\s+[A-ZÆØÅ][\w\-]*)?"
+    r"|(?:\.{2,}|…+|\b[Xx]{2,}\b|\bNN\b)(?=\s*kommun)"
+)
+
+
+def passthrough(tokens: list[str]) -> list[str]:
+    """Identity analyzer for ``CountVectorizer`` fed with token lists (module-level: picklable)."""
+    return tokens
+
+
+def _resource(name: str):
+    return resources.files("avtaleanalyse.resources").joinpath("topics", name)
+
+
+@cache
+def load_stoplist(name: str) -> frozenset[str]:
+    """Words of one stoplist file in ``resources/topics/`` (comment lines skipped)."""
+    with _resource(name).open(encoding="utf-8") as fh:
+        return frozenset(w for line in fh if (w := line.strip().lower()) and not w.startswith("#"))
+
+
+@cache
+def default_stopwords() -> frozenset[str]:
+    """The ``stop-words`` Norwegian list plus the curated nynorsk, bokmål and domain lists."""
+    from stop_words import get_stop_words
+
+    words = set(get_stop_words("norwegian"))
+    for name in STOPLIST_FILES:
+        words |= load_stoplist(name)
+    return frozenset(words)
+
+
+@cache
+def nn_nb_extra() -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
+    """This stage's extra nynorsk -> bokmål lemma pairs and compound-part replacements.
+
+    Returns
+    -------
+    tuple
+        ``(whole_word_map, compound_parts)``; parts are ``(nn, nb)`` pairs, longest first.
+    """
+    words: dict[str, str] = {}
+    parts: list[tuple[str, str]] = []
+    with _resource("nn_nb_extra.tsv").open(encoding="utf-8") as fh:
+        rows = csv.reader(
+            (ln for ln in fh if ln.strip() and not ln.startswith("#")), delimiter="\t"
+        )
+        for nn, nb in rows:
+            if nn.startswith("~"):
+                parts.append((nn[1:], nb))
+            else:
+                words[nn] = nb
+    parts.sort(key=lambda p: (-len(p[0]), p[0]))
+    return words, tuple(parts)
+
+
+def _name_tokens(names: Iterable[str]) -> set[str]:
+    """Capitalised or upper-case tokens of party names ("Herøy (Nordland)" -> Herøy, Nordland)."""
+    out: set[str] = set()
+    for name in names:
+        for tok in tokenize(str(name), lower=False):
+            tok = tok.rstrip("-")
+            if tok[:1].isupper():
+                out.add(tok)
+                out.update(p for p in tok.split("-") if p[:1].isupper())
+    return out
+
+
+@cache
+def reference_name_tokens() -> frozenset[str]:
+    """Name tokens of every municipality and health trust in :mod:`avtaleanalyse.reference`."""
+    kommuner = reference.municipalities()
+    trusts = reference.health_trusts()
+    names: list[str] = []
+    names += kommuner["canonical_name"].tolist() + kommuner["name"].tolist()
+    for col in ("official_names",):
+        names += [n for cell in kommuner[col] for n in cell.split(";") if n]
+    names += trusts["canonical_name"].tolist() + trusts["rhf"].tolist()
+    names += [n for cell in trusts["aliases"] for n in cell.split(";") if n]
+    return frozenset(_name_tokens(names))
+
+
+def party_name_tokens(health_trust: object, municipalities: object) -> frozenset[str]:
+    """Name tokens of one document's parties, from its metadata cells."""
+    names: list[str] = []
+    if isinstance(health_trust, str) and health_trust:
+        names.append(health_trust)
+    if municipalities is not None and not isinstance(municipalities, float):
+        names += [str(m) for m in np.asarray(municipalities, dtype=object).ravel() if m]
+    return frozenset(_name_tokens(names))
+
+
+# Tokens as in :func:`avtaleanalyse.text.tokenize`, plus two multi-word tokens tried first:
+# "§ 6-2" (section sign + number) and a truncated compound "helse- og omsorgstjenesteloven".
+_TOKEN_RE = re.compile(
+    r"§\s*\d+(?:[.\-/]\d+)*[a-zA-ZæøåÆØÅ]?(?![\w])"
+    r"|[^\W\d_]+(?:-[^\W\d_]+)*-\s+(?:og|eller)\s+[^\W\d_]+(?:-[^\W\d_]+)*"
+    r"|§|\d+(?:[.\-/]\d+)*[a-zA-ZæøåÆØÅ]?(?![\w])|[^\W\d_]+(?:-[^\W\d_]+)*-?",
+    re.UNICODE,
+)
+# Texts are analysed in chunks (lines, sentences); identical chunks -- the template text that
+# most agreements share -- are analysed once per transform call.
+_CHUNK_RE = re.compile(r"\n+|(?<=[.:;!?])\s+(?=[A-ZÆØÅ§\d])")
+_SPACE_RE = re.compile(r"\s+")
+
+
+def tokens(text: str) -> list[str]:
+    """Tokens of ``text`` (NFC, case kept) with "§ 6-2" and "helse- og X" as single tokens.
+
+    Otherwise the same tokens as :func:`avtaleanalyse.text.tokenize`.
+
+    >>> tokens("Helse- og omsorgstjenesteloven § 6-2 nr. 6")
+    ['Helse- og omsorgstjenesteloven', '§ 6-2', 'nr', '6']
+    """
+    text = unicodedata.normalize("NFC", text)
+    return [
+        _SPACE_RE.sub(" ", t) if " " in t or "\n" in t or "\t" in t else t
+        for t in _TOKEN_RE.findall(text)
+    ]
+
+
+class _TermMapper:
+    """Cached token -> term mapping for one language form (``None``: drop the token)."""
+
+    def __init__(
+        self,
+        language_form: str,
+        stopwords: frozenset[str],
+        name_tokens: frozenset[str],
+        min_length: int,
+    ) -> None:
+        self.language_form = language_form
+        self.stopwords = stopwords
+        self.name_tokens = name_tokens
+        self.min_length = min_length
+        self.words, self.parts = nn_nb_extra() if language_form == "nynorsk" else ({}, ())
+        self.cache: dict[str, str | None] = {}
+        self.chunks: dict[str, list[str]] = {}
+
+    def _word(self, low: str) -> str | None:
+        if len(low) < self.min_length or low in self.stopwords or not low[:1].isalpha():
+            return None
+        lemma = lemmatize([low], language_form=self.language_form)[0].lower()
+        form = normalize_token_form(lemma)
+        if self.parts:
+            form = self.words.get(form, form)
+            for nn, nb in self.parts:
+                if nn in form:
+                    form = form.replace(nn, nb)
+        if lemma in self.stopwords or form in self.stopwords or len(form) < self.min_length:
+            return None
+        return form
+
+    def term(self, token: str) -> str | None:
+        """The term of one token (cached)."""
+        try:
+            return self.cache[token]
+        except KeyError:
+            pass
+        low = token.lower()
+        if token[:1].isupper() and token in self.name_tokens:
+            term: str | None = None
+        elif low.startswith(_SECTION_SIGN):
+            term = _SECTION_SIGN + " " + low[1:].strip()
+        elif _NUMBER_RE.match(low):
+            term = None
+        elif " " in low:  # "helse- og omsorgstjenesteloven"
+            head, conj, tail = low.split(" ", 2)
+            tail_term = self._word(tail)
+            head_term = self._word(head.rstrip("-"))
+            term = f"{head_term}- {conj} {tail_term}" if head_term and tail_term else tail_term
+        else:
+            term = self._word(low.strip("-"))
+        self.cache[token] = term
+        return term
+
+    def chunk(self, text: str) -> list[str]:
+        """Terms of one chunk of text (cached: template chunks repeat across documents)."""
+        try:
+            return self.chunks[text]
+        except KeyError:
+            pass
+        cache = self.cache
+        toks = tokens(_GENERIC_NAME_RE.sub(" ", text))
+        for tok in set(toks).difference(cache):
+            self.term(tok)
+        out = [t for tok in toks if (t := cache[tok]) is not None]
+        self.chunks[text] = out
+        return out
+
+
+def _mask_words(text: str, words: frozenset[str]) -> str:
+    """Blank out the whole-word, case-sensitive occurrences of ``words`` in ``text``."""
+    alternation = "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+    return re.sub(rf"(?<![\w-])(?:{alternation})(?![\w-])", " ", text)
+
+
+class NorwegianAnalyzer(TransformerMixin, BaseEstimator):
+    """Turn texts into lists of normalised terms (lemmas in bokmål form, no stopwords or names).
+
+    Parameters
+    ----------
+    text_column, language_column, health_trust_column, municipalities_column
+        Column names when ``X`` is a DataFrame (defaults from :mod:`avtaleanalyse.schema`).
+        A missing language column means bokmål; missing party columns mean no
+        document-specific names (the reference names are still removed).
+    stopwords
+        Words to drop; ``None`` means :func:`default_stopwords`.
+    remove_reference_names
+        Drop capitalised tokens that are part of any municipality or health-trust name.
+    min_length
+        Shortest term kept (characters).
+
+    Attributes
+    ----------
+    stopwords_ : frozenset[str]
+    name_tokens_ : frozenset[str]
+        The reference name tokens used (empty when ``remove_reference_names`` is false).
+
+    Examples
+    --------
+    >>> NorwegianAnalyzer().fit_transform(["Pasientar med behov for døgnopphald i kommunen."])
+    [['pasient', 'behov', 'døgnopphold']]
+    """
+
+    def __init__(
+        self,
+        *,
+        text_column: str = schema.TEXT,
+        language_column: str = schema.LANGUAGE_FORM,
+        health_trust_column: str = schema.HEALTH_TRUST,
+        municipalities_column: str = schema.MUNICIPALITIES,
+        stopwords: frozenset[str] | None = None,
+        remove_reference_names: bool = True,
+        min_length: int = 2,
+    ) -> None:
+        self.text_column = text_column
+        self.language_column = language_column
+        self.health_trust_column = health_trust_column
+        self.municipalities_column = municipalities_column
+        self.stopwords = stopwords
+        self.remove_reference_names = remove_reference_names
+        self.min_length = min_length
+
+    def fit(self, X, y=None) -> NorwegianAnalyzer:
+        """Resolve the stoplist and the reference name tokens; returns ``self``."""
+        self.stopwords_ = (
+            default_stopwords() if self.stopwords is None else frozenset(self.stopwords)
+        )
+        self.name_tokens_ = reference_name_tokens() if self.remove_reference_names else frozenset()
+        return self
+
+    def _columns(self, X) -> tuple[list[str], list[str], list[frozenset[str]]]:
+        if isinstance(X, pd.DataFrame):
+            texts = X[self.text_column].fillna("").astype(str).tolist()
+            if self.language_column in X:
+                forms = X[self.language_column].fillna("bokmal").astype(str).tolist()
+            else:
+                forms = ["bokmal"] * len(texts)
+            trusts = (
+                X[self.health_trust_column].tolist()
+                if self.health_trust_column in X
+                else [None] * len(texts)
+            )
+            munis = (
+                X[self.municipalities_column].tolist()
+                if self.municipalities_column in X
+                else [None] * len(texts)
+            )
+            names = [party_name_tokens(t, m) for t, m in zip(trusts, munis, strict=True)]
+        else:
+            texts = ["" if t is None else str(t) for t in X]
+            forms = ["bokmal"] * len(texts)
+            names = [frozenset()] * len(texts)
+        return texts, forms, names
+
+    def transform(self, X) -> list[list[str]]:
+        """Terms of each text of ``X`` (a DataFrame with the columns above, or strings).
+
+        Returns
+        -------
+        list of list of str
+            One term list per row, in text order.
+        """
+        texts, forms, names = self._columns(X)
+        mappers = {
+            form: _TermMapper(form, self.stopwords_, self.name_tokens_, self.min_length)
+            for form in sorted(set(forms))
+        }
+        out: list[list[str]] = []
+        for text, form, doc_names in zip(texts, forms, names, strict=True):
+            mapper = mappers[form]
+            extra = doc_names - self.name_tokens_
+            if extra:
+                text = _mask_words(text, extra)
+            terms: list[str] = []
+            for chunk in _CHUNK_RE.split(text):
+                terms.extend(mapper.chunk(chunk))
+            out.append(terms)
+        return out
