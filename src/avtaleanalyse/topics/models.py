@@ -112,8 +112,16 @@ def topic_word_weights(estimator) -> np.ndarray:
 
 
 def topic_shares(estimator, X) -> np.ndarray:
-    """Document-topic shares (rows sum to 1; an empty unit gets all zeros)."""
+    """Document-topic shares (rows sum to 1; an empty unit gets all zeros).
+
+    LDA gives them directly. For NMF (X ~ W H) each column of W is first multiplied by
+    the total weight of its topic's row of H, so a share is the part of the unit's
+    (weighted) term mass that the topic reconstructs, independent of how the
+    factorisation happens to scale W against H.
+    """
     w = np.asarray(estimator.transform(X), dtype=np.float64)
+    if isinstance(estimator, NMF):
+        w = w * np.asarray(estimator.components_, dtype=np.float64).sum(axis=1)
     total = w.sum(axis=1, keepdims=True)
     empty = np.asarray(X.sum(axis=1)).ravel() == 0
     total[total == 0] = 1.0

@@ -99,7 +99,7 @@ def default_stopwords() -> frozenset[str]:
 
 @cache
 def nn_nb_extra() -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
-    """This stage's extra nynorsk -> bokmål lemma pairs and compound-part replacements.
+    """This stage's extra lemma pairs (both forms) and nynorsk compound-part replacements.
 
     Returns
     -------
@@ -200,17 +200,18 @@ class _TermMapper:
         self.stopwords = stopwords
         self.name_tokens = name_tokens
         self.min_length = min_length
-        self.words, self.parts = nn_nb_extra() if language_form == "nynorsk" else ({}, ())
+        self.words, parts = nn_nb_extra()
+        self.parts = parts if language_form == "nynorsk" else ()
         self.cache: dict[str, str | None] = {}
         self.chunks: dict[str, list[str]] = {}
 
     def _word(self, low: str) -> str | None:
         if len(low) < self.min_length or low in self.stopwords or not low[:1].isalpha():
             return None
-        lemma = lemmatize([low], language_form=self.language_form)[0].lower()
+        lemma = lemmatize([low], language_form=self.language_form)[0].lower().strip(".-")
         form = normalize_token_form(lemma)
+        form = self.words.get(form, form)
         if self.parts:
-            form = self.words.get(form, form)
             for nn, nb in self.parts:
                 if nn in form:
                     form = form.replace(nn, nb)

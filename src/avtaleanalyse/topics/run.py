@@ -229,6 +229,7 @@ def run_topics(
         selection = select_n_topics(
             fit_X[train],
             contexts,
+            heldout=fit_X[hold],
             k_grid=k_grid,
             model=model,
             seeds=seeds[:2],
@@ -237,7 +238,14 @@ def run_topics(
         k = int(selection.loc[selection["chosen"], "k"].iloc[0])
     else:
         selection = pd.DataFrame(
-            {"k": [int(k)], "coherence_npmi": [np.nan], "stability": [np.nan], "chosen": [True]}
+            {
+                "k": [int(k)],
+                "coherence_npmi": [np.nan],
+                "coverage": [np.nan],
+                "score": [np.nan],
+                "stability": [np.nan],
+                "chosen": [True],
+            }
         )
     timings["selection_s"] = time.perf_counter() - t1
 

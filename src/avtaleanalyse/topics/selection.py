@@ -9,8 +9,16 @@ units and scored on the rest:
 * **stability** -- mean matched cosine of the topics of runs with different seeds
   (:mod:`.stability`).
 
-The rule: the k with the highest coherence among those whose stability is at least
-``min_stability``; if none reaches it, the most stable k.
+* **coverage** -- how much of the held-out units the model can express: the mean cosine
+  between a held-out unit's vector and its reconstruction from the topics (NMF:
+  ``W H``; LDA: ``theta beta`` against the unit's term distribution).
+
+Mean coherence alone rewards a model that simply leaves out a hard theme (a k too small
+drops whole agreement types and keeps only its clearest topics), and coverage alone always
+grows with k; their product peaks where the themes are covered by topics that are still
+coherent. The rule: among the k whose stability is at least ``min_stability``, the one
+with the highest ``coherence_npmi * coverage`` (coherence alone when no held-out matrix
+was given); if no k is stable enough, the most stable k.
 """
 
 from __future__ import annotations
@@ -20,14 +28,18 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 from scipy import sparse
+from sklearn.decomposition import NMF
+from threadpoolctl import threadpool_limits
 
 from avtaleanalyse.topics.models import make_estimator, topic_word_weights
 from avtaleanalyse.topics.stability import run_similarity
 
-__all__ = ["choose_k", "npmi_coherence", "select_n_topics", "split_holdout"]
+__all__ = ["choose_k", "heldout_coverage", "npmi_coherence", "select_n_topics", "split_holdout"]
 
 K = "k"
 COHERENCE = "coherence_npmi"
+COVERAGE = "coverage"
+SCORE = "score"
 STABILITY = "stability"
 CHOSEN = "chosen"
 
@@ -91,10 +103,28 @@ def split_holdout(
     return np.sort(idx[perm[n_hold:]]), np.sort(idx[perm[:n_hold]])
 
 
+def heldout_coverage(estimator, heldout) -> float:
+    """Mean cosine between held-out units and their reconstruction from the topics."""
+    X = sparse.csr_matrix(heldout, dtype=np.float64)
+    keep = np.asarray(X.sum(axis=1)).ravel() > 0
+    X = X[keep]
+    if X.shape[0] == 0:
+        return float("nan")
+    theta = np.asarray(estimator.transform(X), dtype=np.float64)
+    comp = np.asarray(estimator.components_, dtype=np.float64)
+    if not isinstance(estimator, NMF):  # LDA: theta (rows sum to 1) times p(w | t)
+        comp = comp / comp.sum(axis=1, keepdims=True)
+    recon = theta @ comp
+    num = np.asarray(X.multiply(recon).sum(axis=1)).ravel()
+    den = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel()) * np.linalg.norm(recon, axis=1)
+    return float(np.mean(np.divide(num, den, out=np.zeros_like(num), where=den > 0)))
+
+
 def select_n_topics(
     dtm,
     contexts,
     *,
+    heldout=None,
     k_grid: Sequence[int] = (6, 10, 14, 18, 22),
     model: str = "lda",
     seeds: Sequence[int] = (0, 1),
@@ -109,32 +139,42 @@ def select_n_topics(
         Training units x terms (the model input: counts for LDA, TF-IDF for NMF).
     contexts
         Held-out contexts x terms (same vocabulary) for the coherence counts.
+    heldout
+        Held-out units x terms in the model's input space, for ``coverage`` (optional).
     seeds
         Runs per k; the first run's topics are scored for coherence.
 
     Returns
     -------
     pandas.DataFrame
-        ``k``, ``coherence_npmi`` (mean over topics and over runs), ``stability``
-        (mean matched cosine between the runs; 1.0 with a single seed), ``chosen``
-        (False; see :func:`choose_k`), sorted by k.
+        ``k``, ``coherence_npmi`` (mean over topics and over runs), ``coverage``
+        (mean over runs; NaN without ``heldout``), ``score`` (``coherence_npmi *
+        coverage``, or the coherence without ``heldout``), ``stability`` (mean matched
+        cosine between the runs; 1.0 with a single seed), ``chosen`` (False; see
+        :func:`choose_k`), sorted by k.
     """
     rows = []
     for k in sorted({int(k) for k in k_grid}):
         if k < 2 or k > dtm.shape[1]:
             continue
-        runs = [
-            topic_word_weights(
+        with threadpool_limits(limits=1):  # one BLAS thread: same bits on any core count
+            fitted = [
                 make_estimator(model=model, n_topics=k, random_state=s, max_iter=max_iter).fit(dtm)
+                for s in seeds
+            ]
+            coverage = (
+                float(np.mean([heldout_coverage(e, heldout) for e in fitted]))
+                if heldout is not None
+                else float("nan")
             )
-            for s in seeds
-        ]
+        runs = [topic_word_weights(e) for e in fitted]
         coherence = float(np.mean([npmi_coherence(r, contexts, top_n=top_n).mean() for r in runs]))
         sims = run_similarity(runs)
         n = len(runs)
         stability = float((sims.sum() - n) / (n * (n - 1))) if n > 1 else 1.0
-        rows.append((k, coherence, stability))
-    out = pd.DataFrame(rows, columns=[K, COHERENCE, STABILITY])
+        score = coherence * coverage if heldout is not None else coherence
+        rows.append((k, coherence, coverage, score, stability))
+    out = pd.DataFrame(rows, columns=[K, COHERENCE, COVERAGE, SCORE, STABILITY])
     out[CHOSEN] = False
     return out
 
@@ -142,9 +182,9 @@ def select_n_topics(
 def choose_k(scores: pd.DataFrame, *, min_stability: float = 0.85) -> pd.DataFrame:
     """Mark the chosen k in a :func:`select_n_topics` table (new table, ``chosen`` set).
 
-    The k with the highest ``coherence_npmi`` among those with ``stability`` >=
-    ``min_stability``; if none qualifies, the k with the highest stability. Ties go to
-    the smaller k.
+    The k with the highest ``score`` (``coherence_npmi`` where the table has no
+    score) among those with ``stability`` >= ``min_stability``; if none qualifies, the k
+    with the highest stability. Ties go to the smaller k.
     """
     if scores.empty:
         raise ValueError("no k could be scored (grid empty or larger than the vocabulary)")
@@ -153,5 +193,6 @@ def choose_k(scores: pd.DataFrame, *, min_stability: float = 0.85) -> pd.DataFra
     if ok.empty:
         best = s.loc[s[STABILITY].round(9).idxmax()]
     else:
-        best = ok.loc[ok[COHERENCE].round(9).idxmax()]
+        col = SCORE if SCORE in ok and ok[SCORE].notna().all() else COHERENCE
+        best = ok.loc[ok[col].round(9).idxmax()]
     return s.assign(**{CHOSEN: s[K] == best[K]})
