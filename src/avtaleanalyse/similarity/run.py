@@ -1,19 +1,368 @@
-"""MinHash similarity, template families, standardisation indices and local adaptations."""
+"""MinHash similarity, template families, standardisation indices and local adaptations.
+
+Reads the ``documents`` and ``sections`` tables written by ``ingest`` and writes
+``pairs.parquet``, ``families.parquet``, ``prototypes.parquet``, ``standardisation.parquet``,
+``standardisation_summary.parquet``, ``adaptations.parquet``, ``section_pairs.parquet``,
+``delavtale6_pairs.parquet``, ``delavtale6_summary.csv`` and ``parameters.json``.
+"""
 
 from __future__ import annotations
 
 import argparse
+import logging
+import time
+from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
-__all__ = ["add_arguments", "main"]
+import numpy as np
+import pandas as pd
+
+from avtaleanalyse import schema
+from avtaleanalyse.similarity.adaptations import local_adaptations
+from avtaleanalyse.similarity.candidates import lsh_candidates, score_pairs, sets_without
+from avtaleanalyse.similarity.families import boilerplate_shingles, cluster_families
+from avtaleanalyse.similarity.indices import aggregate_indices, document_indices
+from avtaleanalyse.similarity.minhash import SCHEME, signatures
+from avtaleanalyse.similarity.prototypes import (
+    family_prototypes,
+    national_model,
+    prototype_text,
+)
+from avtaleanalyse.similarity.replication import knowledge_transfer_pairs, within_across_summary
+from avtaleanalyse.similarity.shingles import (
+    Shingled,
+    concat_shingled,
+    party_names,
+    shingle_partition,
+)
+
+__all__ = ["SimilarityParams", "add_arguments", "main", "shingle_corpus", "similarity_tables"]
+
+log = logging.getLogger(__name__)
+
+SECTION_A, SECTION_B = "section_a", "section_b"
+
+
+@dataclass(frozen=True)
+class SimilarityParams:
+    """Every parameter of the similarity stage (stored with the outputs).
+
+    ``lsh_threshold`` is deliberately well below the reporting thresholds: at 128
+    permutations it keeps >= 99 % of the pairs with Jaccard >= 0.5 (see the bench).
+    """
+
+    ngram: int = 5
+    num_perm: int = 128
+    seed: int = 1
+    common_form: bool = True
+    boilerplate_max_df: float = 0.3
+    boilerplate_min_documents: int = 50
+    lsh_threshold: float = 0.3
+    report_min_jaccard: float = 0.2
+    report_min_containment: float = 0.5
+    family_threshold: float = 0.5
+    family_measure: str = "mean_containment"
+    family_linkage: str = "average"
+    prototype_majority: float = 0.5
+    national_min_trusts: int = 3
+    adaptation_min_tokens: int = 3
+    section_min_jaccard: float = 0.5
+    section_min_tokens: int = 20
+    partition_size: int = 2000
+    n_jobs: int = 1
+    adaptations: bool = True
+    sections: bool = True
+
+
+def _shingle_job(args: tuple[pd.DataFrame, dict]) -> Shingled:
+    df, kw = args
+    return shingle_partition(df, **kw)
+
+
+def shingle_corpus(
+    units: pd.DataFrame,
+    *,
+    ngram: int = 5,
+    common_form: bool = True,
+    partition_size: int = 2000,
+    n_jobs: int = 1,
+    id_column: str = schema.DOC_ID,
+) -> Shingled:
+    """Shingle ``units`` partition by partition (optionally in ``n_jobs`` processes).
+
+    Returns
+    -------
+    Shingled
+        In the order of ``units``.
+    """
+    kw = {"ngram": ngram, "common_form": common_form, "id_column": id_column}
+    parts = [(units.iloc[s : s + partition_size], kw) for s in range(0, len(units), partition_size)]
+    if not parts:
+        return shingle_partition(units, **kw)
+    if n_jobs > 1 and len(parts) > 1:
+        with ProcessPoolExecutor(max_workers=n_jobs) as ex:
+            done = list(ex.map(_shingle_job, parts))
+    else:
+        done = [_shingle_job(p) for p in parts]
+    return concat_shingled(done)
+
+
+def _report_filter(pairs: pd.DataFrame, p: SimilarityParams) -> pd.DataFrame:
+    maxc = np.maximum(pairs[schema.CONTAINMENT_AB], pairs[schema.CONTAINMENT_BA])
+    keep = (pairs[schema.JACCARD] >= p.report_min_jaccard) | (maxc >= p.report_min_containment)
+    return pairs.loc[keep].reset_index(drop=True)
+
+
+def _section_pairs(
+    documents: pd.DataFrame, sections: pd.DataFrame, p: SimilarityParams, exclude: np.ndarray
+) -> pd.DataFrame:
+    cols = [
+        SECTION_A, SECTION_B, schema.DOC_A, schema.DOC_B, schema.JACCARD,
+        schema.CONTAINMENT_AB, schema.CONTAINMENT_BA, schema.JACCARD_MINHASH,
+    ]  # fmt: skip
+    if sections is None or sections.empty:
+        return pd.DataFrame(columns=cols)
+    meta_cols = [
+        c
+        for c in (schema.LANGUAGE_FORM, schema.MUNICIPALITIES, schema.HEALTH_TRUST)
+        if c in documents
+    ]
+    secs = sections[[schema.DOC_ID, schema.SECTION_ID, schema.TEXT]].merge(
+        documents[[schema.DOC_ID, *meta_cols]], on=schema.DOC_ID, how="left"
+    )
+    secs = secs.sort_values(schema.SECTION_ID, kind="mergesort").reset_index(drop=True)
+    sh = shingle_corpus(
+        secs,
+        ngram=p.ngram,
+        common_form=p.common_form,
+        partition_size=p.partition_size * 10,
+        n_jobs=p.n_jobs,
+        id_column=schema.SECTION_ID,
+    )
+    big = sh.n_tokens >= p.section_min_tokens
+    shx = sets_without(sh, exclude)
+    sig = signatures(shx, num_perm=p.num_perm, seed=p.seed)
+    valid = big & (shx.set_sizes() > 0)
+    cand = lsh_candidates(sig, threshold=max(p.lsh_threshold, p.section_min_jaccard - 0.2),
+                          valid=valid)  # fmt: skip
+    doc_of = secs[schema.DOC_ID].astype(str).to_numpy()
+    cand = cand[doc_of[cand[:, 0]] != doc_of[cand[:, 1]]]
+    sp = score_pairs(shx, cand, signatures=sig, a_column=SECTION_A, b_column=SECTION_B)
+    sp = sp[sp[schema.JACCARD] >= p.section_min_jaccard]
+    sp[schema.DOC_A] = doc_of[sp["row_a"].to_numpy()]
+    sp[schema.DOC_B] = doc_of[sp["row_b"].to_numpy()]
+    return sp[cols].reset_index(drop=True)
+
+
+def similarity_tables(
+    documents: pd.DataFrame,
+    sections: pd.DataFrame | None = None,
+    *,
+    params: SimilarityParams | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Run the whole similarity stage on in-memory tables (no disk access).
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        Keys ``pairs``, ``families``, ``prototypes``, ``standardisation``,
+        ``standardisation_summary``, ``adaptations``, ``section_pairs``,
+        ``delavtale6_pairs``, ``delavtale6_summary``, and ``timings`` (seconds per step).
+    """
+    p = params or SimilarityParams()
+    t0 = time.perf_counter()
+    timings: dict[str, float] = {}
+
+    def lap(name: str) -> None:
+        nonlocal t0
+        now = time.perf_counter()
+        timings[name] = now - t0
+        t0 = now
+
+    docs = documents.sort_values(schema.DOC_ID, kind="mergesort").reset_index(drop=True)
+    sh = shingle_corpus(
+        docs,
+        ngram=p.ngram,
+        common_form=p.common_form,
+        partition_size=p.partition_size,
+        n_jobs=p.n_jobs,
+    )
+    lap("shingles")
+    boiler = boilerplate_shingles(
+        sh, max_df=p.boilerplate_max_df, min_documents=p.boilerplate_min_documents, seed=p.seed
+    )
+    shx = sets_without(sh, boiler)
+    lap("boilerplate")
+    sig = signatures(shx, num_perm=p.num_perm, seed=p.seed)
+    lap("signatures")
+    cand = lsh_candidates(sig, threshold=p.lsh_threshold, valid=shx.set_sizes() > 0)
+    lap("candidates")
+    scored = score_pairs(shx, cand, signatures=sig)
+    lap("verify")
+    fams = cluster_families(
+        scored,
+        sh.ids,
+        threshold=p.family_threshold,
+        measure=p.family_measure,
+        method=p.family_linkage,
+    )
+    lap("families")
+    protos = family_prototypes(sh, fams, docs, majority=p.prototype_majority)
+    national = national_model(protos, min_trusts=p.national_min_trusts)
+    idx = document_indices(sh, fams, protos, national)
+    summary = aggregate_indices(idx, docs)
+    lap("indices")
+    adapt = (
+        local_adaptations(
+            docs, sh, fams, protos, common_form=p.common_form, min_tokens=p.adaptation_min_tokens
+        )
+        if p.adaptations
+        else pd.DataFrame()
+    )
+    lap("adaptations")
+    # prototype texts for families with a consensus
+    row = {d: i for i, d in enumerate(sh.ids.astype(str))}
+    meta = docs.set_index(schema.DOC_ID)
+    ptable = protos.table.copy()
+    texts = []
+    for fam, base in zip(ptable[schema.FAMILY_ID], ptable["base_doc_id"], strict=True):
+        cons = protos.sets[fam]
+        if not len(cons) or not p.adaptations:
+            texts.append(None)
+            continue
+        r = row[base]
+        m = meta.loc[base]
+        texts.append(
+            prototype_text(
+                str(m[schema.TEXT] or ""),
+                sh.seq_of(r),
+                int(sh.n_tokens[r]),
+                cons,
+                ngram=p.ngram,
+                parties=party_names(m.get(schema.MUNICIPALITIES), m.get(schema.HEALTH_TRUST)),
+                language_form=str(m.get(schema.LANGUAGE_FORM) or "bokmal"),
+                common_form=p.common_form,
+            )
+        )
+    ptable[schema.TEXT] = texts
+    ptable["in_national_model"] = [
+        int(np.isin(protos.sets[f], national).sum()) for f in ptable[schema.FAMILY_ID]
+    ]
+    lap("prototypes")
+    secpairs = (
+        _section_pairs(docs, sections, p, boiler) if p.sections and sections is not None else None
+    )
+    lap("sections")
+    kt = knowledge_transfer_pairs(docs, sh)
+    lap("delavtale6")
+    pairs = _report_filter(scored, p).drop(columns=["row_a", "row_b"])
+    fams = fams.merge(idx[[schema.DOC_ID, "local_share"]], on=schema.DOC_ID, how="left")
+    return {
+        "pairs": pairs,
+        "families": fams,
+        "prototypes": ptable,
+        "standardisation": idx,
+        "standardisation_summary": summary,
+        "adaptations": adapt,
+        "section_pairs": secpairs if secpairs is not None else pd.DataFrame(),
+        "delavtale6_pairs": kt,
+        "delavtale6_summary": within_across_summary(kt),
+        "timings": pd.DataFrame({"step": list(timings), "seconds": list(timings.values())}),
+        "_counts": pd.DataFrame(
+            {
+                "what": ["documents", "candidates", "boilerplate_shingles", "national_shingles"],
+                "n": [len(docs), len(cand), len(boiler), len(national)],
+            }
+        ),
+    }
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of the command (contract: DESIGN.md)."""
     parser.add_argument("--corpus", type=Path, required=True, help="folder written by ingest")
     parser.add_argument("--out", type=Path, required=True)
+    d = SimilarityParams()
+    parser.add_argument("--ngram", type=int, default=d.ngram, help="words per shingle")
+    parser.add_argument("--num-perm", type=int, default=d.num_perm)
+    parser.add_argument("--seed", type=int, default=d.seed)
+    parser.add_argument(
+        "--no-common-form",
+        action="store_true",
+        help="compare surface forms (no bokmål/nynorsk lemma normalisation)",
+    )
+    parser.add_argument("--lsh-threshold", type=float, default=d.lsh_threshold)
+    parser.add_argument("--family-threshold", type=float, default=d.family_threshold)
+    parser.add_argument("--boilerplate-max-df", type=float, default=d.boilerplate_max_df)
+    parser.add_argument("--n-jobs", type=int, default=d.n_jobs, help="processes for shingling")
+    parser.add_argument("--no-adaptations", action="store_true")
+    parser.add_argument("--no-sections", action="store_true")
+
+
+_SORT = {
+    "pairs": [schema.DOC_A, schema.DOC_B],
+    "families": [schema.DOC_ID],
+    "prototypes": [schema.FAMILY_ID],
+    "standardisation": [schema.DOC_ID],
+    "standardisation_summary": ["group_by", "group"],
+    "adaptations": [schema.DOC_ID, schema.POSITION, "kind", "end"],
+    "section_pairs": [SECTION_A, SECTION_B],
+    "delavtale6_pairs": [schema.DOC_A, schema.DOC_B],
+}
+
+
+def params_from_args(args: argparse.Namespace) -> SimilarityParams:
+    """:class:`SimilarityParams` from parsed command-line options."""
+    d = SimilarityParams()
+    return SimilarityParams(
+        ngram=getattr(args, "ngram", d.ngram),
+        num_perm=getattr(args, "num_perm", d.num_perm),
+        seed=getattr(args, "seed", d.seed),
+        common_form=not getattr(args, "no_common_form", False),
+        lsh_threshold=getattr(args, "lsh_threshold", d.lsh_threshold),
+        family_threshold=getattr(args, "family_threshold", d.family_threshold),
+        boilerplate_max_df=getattr(args, "boilerplate_max_df", d.boilerplate_max_df),
+        n_jobs=getattr(args, "n_jobs", d.n_jobs),
+        adaptations=not getattr(args, "no_adaptations", False),
+        sections=not getattr(args, "no_sections", False),
+    )
+
+
+def write_outputs(tables: Mapping[str, pd.DataFrame], out: Path, params: SimilarityParams) -> None:
+    """Write the tables and ``parameters.json`` (parameters, datasketch version, counts)."""
+    from avtaleanalyse.io import provenance, write_csv, write_json, write_table
+
+    out.mkdir(parents=True, exist_ok=True)
+    for name, sort in _SORT.items():
+        df = tables.get(name)
+        if df is None:
+            continue
+        if df.empty and not len(df.columns):
+            continue
+        write_table(df, out / f"{name}.parquet", sort_by=[c for c in sort if c in df])
+    write_csv(tables["delavtale6_summary"], out / "delavtale6_summary.csv")
+    prov = provenance(stage="similarity", parameters={**asdict(params), "scheme": SCHEME})
+    prov["counts"] = dict(
+        zip(tables["_counts"]["what"], map(int, tables["_counts"]["n"]), strict=True)
+    )
+    write_json(prov, out / schema.PARAMETERS_FILE)
 
 
 def main(args: argparse.Namespace) -> int:
     """Run the command; returns the exit code."""
-    raise NotImplementedError("similarity: not built yet")
+    from avtaleanalyse.io import read_corpus
+
+    documents, sections = read_corpus(args.corpus)
+    params = params_from_args(args)
+    tables = similarity_tables(documents, sections, params=params)
+    write_outputs(tables, Path(args.out), params)
+    t = tables["timings"]
+    log.info(
+        "similarity: %d documents, %d pairs, %d families in %.1f s",
+        len(documents),
+        len(tables["pairs"]),
+        tables["families"][schema.FAMILY_ID].nunique(),
+        float(t["seconds"].sum()),
+    )
+    return 0

@@ -1,0 +1,127 @@
+"""Vectorised MinHash signatures that are bit-identical to datasketch 2.0.0's.
+
+datasketch 2.0.0 (scheme ``"affine32"``) computes, for each 32-bit input hash ``h``,
+``fmix32(h)`` (the MurmurHash3 finalizer) and then ``a_k * fmix32(h) + b_k mod 2**32`` for
+every permutation ``k``; the signature is the minimum per permutation, and an empty set keeps
+``2**32 - 1``. The permutation parameters come from ``numpy.random.RandomState(seed)``:
+``a = randint(0, 2**31, num_perm) * 2 + 1``, then ``b = randint(0, 2**32, num_perm)``.
+This module does the same over whole partitions in numpy (no per-shingle Python call), so
+its signatures load into :class:`datasketch.LeanMinHash` and :class:`datasketch.MinHashLSH`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from avtaleanalyse.similarity.shingles import Shingled
+
+__all__ = [
+    "SCHEME",
+    "minhash_jaccard",
+    "pair_minhash_jaccard",
+    "permutations",
+    "signatures",
+    "to_lean_minhash",
+]
+
+#: The datasketch permutation scheme used throughout (passed explicitly everywhere).
+SCHEME = "affine32"
+_MAX32 = np.uint32(0xFFFFFFFF)
+
+
+def permutations(num_perm: int = 128, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """The ``(a, b)`` uint32 permutation parameters datasketch derives from ``seed``."""
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
+
+
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
+
+
+def signatures(
+    shingled: Shingled,
+    *,
+    num_perm: int = 128,
+    seed: int = 1,
+    block: int = 1 << 16,
+    exclude: np.ndarray | None = None,
+) -> np.ndarray:
+    """MinHash signatures of every unit's shingle set (a pure function of one partition).
+
+    Parameters
+    ----------
+    shingled
+        Output of :func:`~avtaleanalyse.similarity.shingles.shingle_partition`.
+    num_perm, seed
+        As in :class:`datasketch.MinHash`.
+    block
+        Shingles per vectorised block (bounds memory: ``block * num_perm * 4`` bytes).
+    exclude
+        Sorted uint32 shingle hashes to leave out (boilerplate shingles, in passim).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(len(shingled), num_perm)`` uint32; row ``i`` equals ``MinHash(num_perm, seed,
+        scheme="affine32", hashfunc=shingle-hash).update(...)``'s ``hashvalues``.
+    """
+    a, b = permutations(num_perm, seed)
+    n = len(shingled)
+    out = np.full((n, num_perm), _MAX32, dtype=np.uint32)
+    sets, offs = shingled.sets, shingled.set_offsets
+    if exclude is not None and len(exclude):
+        keep = ~np.isin(sets, exclude, assume_unique=False)
+        unit = np.repeat(np.arange(n), np.diff(offs))
+        sets = sets[keep]
+        counts = np.bincount(unit[keep], minlength=n)
+        offs = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(counts, out=offs[1:])
+    mixed = _fmix32(sets)
+    # group whole units into blocks of about `block` shingles
+    i = 0
+    while i < n:
+        j = int(np.searchsorted(offs, offs[i] + block, side="right")) - 1
+        j = max(j, i + 1)
+        j = min(j, n)
+        lo, hi = int(offs[i]), int(offs[j])
+        if hi > lo:
+            phv = mixed[lo:hi, None] * a[None, :]
+            phv += b[None, :]
+            starts = offs[i:j] - lo
+            nonempty = offs[i + 1 : j + 1] > offs[i:j]
+            red = np.minimum.reduceat(phv, starts[nonempty], axis=0)
+            out[np.arange(i, j)[nonempty]] = red
+        i = j
+    return out
+
+
+def to_lean_minhash(signature: np.ndarray, *, seed: int = 1):
+    """A :class:`datasketch.LeanMinHash` holding ``signature`` (scheme ``affine32``)."""
+    from datasketch import LeanMinHash, MinHash
+
+    m = MinHash(num_perm=len(signature), seed=seed, hashvalues=signature, scheme=SCHEME)
+    return LeanMinHash(m)
+
+
+def minhash_jaccard(sig_a: np.ndarray, sig_b: np.ndarray) -> float:
+    """Estimated Jaccard similarity of two signatures (share of equal values)."""
+    if sig_a.shape != sig_b.shape:
+        raise ValueError("signatures of different sizes cannot be compared")
+    return float(np.mean(sig_a == sig_b))
+
+
+def pair_minhash_jaccard(
+    sigs: np.ndarray, a: np.ndarray, b: np.ndarray, *, chunk: int = 200_000
+) -> np.ndarray:
+    """Estimated Jaccard for many pairs of rows ``(a[i], b[i])`` of ``sigs``."""
+    out = np.empty(len(a), dtype=np.float64)
+    for s in range(0, len(a), chunk):
+        out[s : s + chunk] = (sigs[a[s : s + chunk]] == sigs[b[s : s + chunk]]).mean(axis=1)
+    return out

@@ -1,0 +1,263 @@
+"""Normalisation for comparison: masked party names and numbers, one written form.
+
+A document becomes a sequence of comparison tokens with the character span of each token
+in the original text, so that anything found on tokens (a local passage) can be cut out of
+the original text. Party names are masked by replacing them *in place* with a placeholder
+padded to the same length, which keeps every span valid.
+
+>>> toks, spans = normalize_tokens("Stord kommune og Helse Fonna HF avtalar 3 punkt.",
+...                                parties=["Stord"], common_form=False)
+>>> toks
+['ǂ', 'kommune', 'og', 'ǂ', 'avtalar', '0', 'punkt']
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+import numpy as np
+
+from avtaleanalyse.text import lemmatize, normalize_token_form
+
+__all__ = [
+    "PARTY_TOKEN",
+    "NUMBER_TOKEN",
+    "final_token",
+    "mask_parties",
+    "mask_token_list",
+    "normalize_tokens",
+    "raw_tokens",
+    "split_sentences",
+    "to_common_form",
+]
+
+#: Placeholder token for a masked party name (a letter, so the tokenizer keeps it).
+PARTY_TOKEN = "ǂ"
+#: Placeholder token for any number.
+NUMBER_TOKEN = "0"
+
+_TOKEN_RE = re.compile(r"\w+", re.UNICODE)
+_SENTENCE_RE = re.compile(r"[^.!?;:\n]+(?:[.!?;:]+|\n|$)")
+_KOMMUNE_WORDS = frozenset({"kommune", "kommunar", "kommuner", "kommunes"})
+_PLACEHOLDER_RE = re.compile(r"^(?:x{2,}|X{2,}|Xx+)$")
+
+
+@lru_cache(maxsize=1)
+def _trust_names() -> tuple[str, ...]:
+    try:
+        from avtaleanalyse.reference import health_trusts
+    except ImportError:  # pragma: no cover - reference layer is part of the package
+        return ()
+    table = health_trusts()
+    names: set[str] = set()
+    for canonical, aliases in zip(table["canonical_name"], table["aliases"], strict=True):
+        names.add(canonical)
+        names.update(a for a in str(aliases).split(";") if len(a) >= 3)
+    return tuple(sorted(names))
+
+
+def _name_sequences(names: Iterable[str]) -> dict[str, list[tuple[str, ...]]]:
+    """First lower-cased token -> token sequences of the names (longest first)."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for name in names:
+        if not name:
+            continue
+        name = re.sub(r"\s*\(.*\)$", "", str(name))  # "Herøy (Nordland)" -> "Herøy"
+        seq = tuple(t.lower() for t in _TOKEN_RE.findall(name))
+        if seq:
+            out.setdefault(seq[0], []).append(seq)
+    for seqs in out.values():
+        seqs.sort(key=lambda s: (-len(s), s))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _trust_sequences() -> dict[str, list[tuple[str, ...]]]:
+    return _name_sequences(_trust_names())
+
+
+@lru_cache(maxsize=8192)
+def _party_sequences(parties: tuple[str, ...]) -> dict[str, list[tuple[str, ...]]]:
+    own = _name_sequences(parties)
+    merged = {k: list(v) for k, v in _trust_sequences().items()}
+    for k, v in own.items():
+        merged[k] = sorted(set(merged.get(k, [])) | set(v), key=lambda s: (-len(s), s))
+    return merged
+
+
+@lru_cache(maxsize=8192)
+def _party_table(
+    parties: tuple[str, ...], generic: bool
+) -> tuple[dict[str, list[tuple[str, ...]]], frozenset[str]]:
+    """Name sequences by first token, and the case variants of every token that can start a mask."""
+    seqs = _party_sequences(parties) if generic else _name_sequences(parties)
+    words = set(seqs) | (_KOMMUNE_WORDS if generic else set())
+    keys = {w for x in words for w in (x, x.capitalize(), x.upper(), x.title())}
+    if generic:
+        keys.add("HF")
+    return seqs, frozenset(keys)
+
+
+def _is_cap(tok: str) -> bool:
+    return tok[:1].isupper()
+
+
+def mask_token_list(
+    tokens: Sequence[str], parties: Sequence[str] = (), *, generic: bool = True
+) -> tuple[list[str], list[int]]:
+    """Mask party names in a case-preserving raw token list.
+
+    Parameters
+    ----------
+    tokens
+        Raw tokens (case preserved), as the tokenizer found them.
+    parties
+        The document's own party names (municipalities, health trust).
+    generic
+        Also mask every known health-trust name and alias (``avtaleanalyse.reference``),
+        a capitalised word before ``kommune``/``kommunar``, placeholders such as ``xx``
+        before ``kommune``, and a capitalised run before ``HF``.
+
+    Returns
+    -------
+    tokens : list of str
+        Tokens with each masked name replaced by one :data:`PARTY_TOKEN`.
+    first : list of int
+        For each output token the index of its first raw token.
+    """
+    n = len(tokens)
+    if n == 0:
+        return [], []
+    seqs, keys = _party_table(tuple(sorted({str(p) for p in parties if p})), generic)
+    hits = [i for i, t in enumerate(tokens) if t in keys]
+    if not hits:
+        return list(tokens), list(range(n))
+    lower = [t.lower() for t in tokens]
+    spans: list[tuple[int, int]] = []
+    for i in hits:
+        t = lower[i]
+        for seq in seqs.get(t, ()):
+            k = len(seq)
+            if tuple(lower[i : i + k]) == seq:
+                spans.append((i, i + k))
+                break
+        if generic and i > 0:
+            if t in _KOMMUNE_WORDS:
+                prev = tokens[i - 1]
+                if (_is_cap(prev) and lower[i - 1] not in _KOMMUNE_WORDS) or _PLACEHOLDER_RE.match(
+                    prev
+                ):
+                    spans.append((i - 1, i))
+            elif tokens[i] == "HF":
+                j = i - 1
+                while j >= 0 and j >= i - 4 and _is_cap(tokens[j]) and not tokens[j].isupper():
+                    j -= 1
+                if j < i - 1:
+                    spans.append((j + 1, i + 1))
+    if not spans:
+        return list(tokens), list(range(n))
+    spans.sort()
+    merged: list[list[int]] = []
+    for a, b in spans:
+        if merged and a < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    out: list[str] = []
+    first: list[int] = []
+    pos = 0
+    for a, b in merged:
+        out.extend(tokens[pos:a])
+        first.extend(range(pos, a))
+        out.append(PARTY_TOKEN)
+        first.append(a)
+        pos = b
+    out.extend(tokens[pos:])
+    first.extend(range(pos, n))
+    return out, first
+
+
+def mask_parties(text: str, parties: Sequence[str] = (), *, generic: bool = True) -> str:
+    """``text`` with party names replaced by :data:`PARTY_TOKEN` (for display and checks).
+
+    Returns
+    -------
+    str
+        The comparison tokens joined by spaces, names masked (see :func:`mask_token_list`).
+    """
+    raw = _TOKEN_RE.findall(text or "")
+    return " ".join(mask_token_list(raw, parties, generic=generic)[0])
+
+
+@lru_cache(maxsize=1_000_000)
+def final_token(token: str, language_form: str = "bokmal", common_form: bool = True) -> str:
+    """Lower-case, number to :data:`NUMBER_TOKEN`, optionally the common (bokmål lemma) form."""
+    if token[:1].isdigit():
+        return NUMBER_TOKEN
+    if token == PARTY_TOKEN:
+        return token
+    low = token.lower()
+    if not common_form:
+        return low
+    lf = "nynorsk" if language_form == "nynorsk" else "bokmal"
+    return normalize_token_form(lemmatize([low], language_form=lf)[0].lower())
+
+
+def to_common_form(tokens: Sequence[str], *, language_form: str = "bokmal") -> list[str]:
+    """Map tokens to lower-cased bokmål lemmas (simplemma + the nn→nb lemma map)."""
+    return [final_token(t, language_form, True) for t in tokens]
+
+
+def raw_tokens(text: str) -> list[str]:
+    """Case-preserving raw tokens (words and numbers; punctuation and ``§`` dropped)."""
+    return _TOKEN_RE.findall(unicodedata.normalize("NFC", text or ""))
+
+
+def normalize_tokens(
+    text: str,
+    *,
+    parties: Sequence[str] = (),
+    language_form: str = "bokmal",
+    common_form: bool = True,
+    generic_parties: bool = True,
+) -> tuple[list[str], np.ndarray]:
+    """Comparison tokens of ``text`` and their character spans in ``text``.
+
+    Masks party names (:func:`mask_token_list`), lower-cases, drops punctuation and
+    ``§``, replaces every number by :data:`NUMBER_TOKEN` and, with ``common_form``, maps
+    words to bokmål lemmas so a nynorsk and a bokmål version of one text give the same
+    tokens. Gives exactly the tokens that the vectorised shingling path uses.
+
+    Returns
+    -------
+    tokens : list of str
+    spans : numpy.ndarray
+        Shape ``(len(tokens), 2)``, int64 ``[start, end)`` offsets into the NFC text.
+    """
+    text = unicodedata.normalize("NFC", text or "")
+    raw, starts, ends = [], [], []
+    for m in _TOKEN_RE.finditer(text):
+        raw.append(m.group(0))
+        starts.append(m.start())
+        ends.append(m.end())
+    toks, first = mask_token_list(raw, parties, generic=generic_parties)
+    lf = "nynorsk" if language_form == "nynorsk" else "bokmal"
+    toks = [final_token(t, lf, common_form) for t in toks]
+    nxt = first[1:] + [len(raw)]
+    spans = np.array(
+        [[starts[a] for a in first], [ends[b - 1] for b in nxt]], dtype=np.int64
+    ).T.reshape(-1, 2)
+    return toks, spans
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Character spans ``[start, end)`` of sentence-like units (split at . ! ? ; : and newlines)."""
+    out = []
+    for m in _SENTENCE_RE.finditer(text or ""):
+        s, e = m.span()
+        if text[s:e].strip():
+            out.append((s, e))
+    return out

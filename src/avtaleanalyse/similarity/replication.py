@@ -1,0 +1,117 @@
+"""Replication of the delavtale 6 (knowledge transfer) plagiarism analysis (Kirchhoff 2015).
+
+Every knowledge-transfer agreement (agreement number 6, delavtale or tjenesteavtale) is
+compared with every other one by exact shingle Jaccard and containment; pairs are labelled
+within one health trust or across trusts.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from avtaleanalyse import schema
+from avtaleanalyse.similarity.candidates import all_pairs_exact
+from avtaleanalyse.similarity.shingles import Shingled
+
+__all__ = ["knowledge_transfer_pairs", "within_across_summary"]
+
+WITHIN_HF = "within_hf"
+
+
+def knowledge_transfer_pairs(
+    documents: pd.DataFrame,
+    shingled: Shingled,
+    *,
+    number: int = 6,
+    kinds: tuple[str, ...] = ("delavtale", "tjenesteavtale"),
+    include_templates: bool = False,
+) -> pd.DataFrame:
+    """All pairs of agreements number ``number`` with exact similarities.
+
+    Parameters
+    ----------
+    documents
+        Documents table (``agreement_number``, ``agreement_kind``, ``health_trust``,
+        ``municipalities``, ``is_template``).
+    shingled
+        Shingles of (at least) those documents, any order.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``doc_a``, ``doc_b`` (``doc_a < doc_b``), ``health_trust_a``,
+        ``health_trust_b``, ``label_a``, ``label_b`` (municipality names), ``within_hf``,
+        ``jaccard``, ``containment_ab``, ``containment_ba``. Pairs that share no shingle
+        have similarity 0.
+    """
+    num = pd.to_numeric(documents[schema.AGREEMENT_NUMBER], errors="coerce")
+    sel = (num == number) & documents[schema.AGREEMENT_KIND].isin(kinds)
+    if not include_templates and schema.IS_TEMPLATE in documents:
+        sel &= ~documents[schema.IS_TEMPLATE].fillna(False).astype(bool)
+    docs = documents.loc[sel].sort_values(schema.DOC_ID)
+    cols = [
+        schema.DOC_A, schema.DOC_B, "health_trust_a", "health_trust_b", "label_a", "label_b",
+        WITHIN_HF, schema.JACCARD, schema.CONTAINMENT_AB, schema.CONTAINMENT_BA,
+    ]  # fmt: skip
+    if len(docs) < 2:
+        return pd.DataFrame(columns=cols)
+    row = {d: i for i, d in enumerate(shingled.ids.astype(str))}
+    ids = [d for d in docs[schema.DOC_ID].astype(str) if d in row]
+    sub = shingled.take([row[d] for d in ids])
+    exact = all_pairs_exact(sub)
+    n = len(ids)
+    ii, jj = np.triu_indices(n, 1)
+    full = pd.DataFrame({"i": ii, "j": jj}).merge(exact, on=["i", "j"], how="left").fillna(0.0)
+    meta = docs.set_index(schema.DOC_ID)
+    hf = meta[schema.HEALTH_TRUST].reindex(ids).astype(object).to_numpy()
+    lab = (
+        meta[schema.MUNICIPALITIES]
+        .reindex(ids)
+        .map(lambda m: ", ".join(m) if m is not None and len(m) else "")
+        .to_numpy()
+    )
+    i, j = full["i"].to_numpy(int), full["j"].to_numpy(int)
+    ida = np.asarray(ids, dtype=object)
+    out = pd.DataFrame(
+        {
+            schema.DOC_A: ida[i],
+            schema.DOC_B: ida[j],
+            "health_trust_a": hf[i],
+            "health_trust_b": hf[j],
+            "label_a": lab[i],
+            "label_b": lab[j],
+            WITHIN_HF: (hf[i] == hf[j]) & pd.notna(hf[i]),
+            schema.JACCARD: full["jaccard"].to_numpy(float),
+            schema.CONTAINMENT_AB: full["containment_ij"].to_numpy(float),
+            schema.CONTAINMENT_BA: full["containment_ji"].to_numpy(float),
+        }
+    )
+    return out[cols]
+
+
+def within_across_summary(pairs: pd.DataFrame, *, measure: str = schema.JACCARD) -> pd.DataFrame:
+    """Distribution of pair similarity within one health trust versus across trusts.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``comparison`` ("innen samme HF" | "mellom HF"), ``n_pairs``, ``mean``,
+        ``median``, ``q25``, ``q75``, ``min``, ``max``.
+    """
+    recs = []
+    for flag, name in ((True, "innen samme HF"), (False, "mellom HF")):
+        v = pairs.loc[pairs[WITHIN_HF] == flag, measure].astype(float)
+        recs.append(
+            {
+                "comparison": name,
+                "n_pairs": int(len(v)),
+                "mean": v.mean() if len(v) else np.nan,
+                "median": v.median() if len(v) else np.nan,
+                "q25": v.quantile(0.25) if len(v) else np.nan,
+                "q75": v.quantile(0.75) if len(v) else np.nan,
+                "min": v.min() if len(v) else np.nan,
+                "max": v.max() if len(v) else np.nan,
+            }
+        )
+    return pd.DataFrame(recs)

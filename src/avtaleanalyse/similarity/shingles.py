@@ -1,0 +1,318 @@
+"""Word n-gram shingles hashed to stable 32-bit values, vectorised over a partition.
+
+Each distinct comparison token is hashed once with BLAKE2b (8 bytes, little-endian, so the
+value never depends on the process or platform); an n-gram's hash combines its tokens' hashes
+with an order-sensitive multiply-xor mix in numpy and is folded to 32 bits (the width of
+datasketch's ``affine32`` scheme). :func:`shingle_hash` is the scalar reference of the same
+value, used as the ``hashfunc`` that makes datasketch produce identical signatures.
+
+A partition of documents (a DataFrame) goes in, a :class:`Shingled` comes out: pure, so a
+distributed engine can map it over partitions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from avtaleanalyse import schema
+from avtaleanalyse.similarity.normalize import final_token, mask_token_list, raw_tokens
+
+__all__ = [
+    "Shingled",
+    "concat_shingled",
+    "party_names",
+    "shingle_hash",
+    "shingle_partition",
+    "shingle_sequence",
+    "token_hash",
+]
+
+_U64 = np.uint64
+_MASK64 = (1 << 64) - 1
+_SEED = 0x9E3779B97F4A7C15
+_MUL = 0xBF58476D1CE4E5B9
+_F1, _F2 = 0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53
+
+
+def token_hash(token: str) -> int:
+    """Stable unsigned 64-bit hash of a token (BLAKE2b, 8-byte digest)."""
+    return int.from_bytes(hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def _fmix64_int(h: int) -> int:
+    h ^= h >> 33
+    h = (h * _F1) & _MASK64
+    h ^= h >> 33
+    h = (h * _F2) & _MASK64
+    return h ^ (h >> 33)
+
+
+def shingle_hash(tokens: Sequence[str]) -> int:
+    """32-bit hash of one shingle (scalar reference of the vectorised path).
+
+    >>> shingle_hash(["a", "b"]) == shingle_hash(["a", "b"]) != shingle_hash(["b", "a"])
+    True
+    """
+    acc = _SEED
+    for tok in tokens:
+        acc = ((acc ^ token_hash(tok)) * _MUL) & _MASK64
+        acc ^= acc >> 31
+    acc = _fmix64_int(acc)
+    return ((acc >> 32) ^ acc) & 0xFFFFFFFF
+
+
+def _fmix64(h: np.ndarray) -> np.ndarray:
+    h = h ^ (h >> _U64(33))
+    h = h * _U64(_F1)
+    h = h ^ (h >> _U64(33))
+    h = h * _U64(_F2)
+    return h ^ (h >> _U64(33))
+
+
+def _fold32(acc: np.ndarray) -> np.ndarray:
+    acc = _fmix64(acc)
+    return ((acc >> _U64(32)) ^ acc).astype(np.uint32)
+
+
+def shingle_sequence(token_hashes: np.ndarray, *, ngram: int = 5) -> np.ndarray:
+    """Hashes (uint32) of the consecutive ``ngram``-token windows of one document, in order.
+
+    A document shorter than ``ngram`` tokens (but not empty) gives one shingle of all its
+    tokens.
+    """
+    th = np.asarray(token_hashes, dtype=np.uint64)
+    n = len(th)
+    if n == 0:
+        return np.empty(0, dtype=np.uint32)
+    k = min(ngram, n)
+    m = n - k + 1
+    with np.errstate(over="ignore"):
+        acc = np.full(m, _SEED, dtype=np.uint64)
+        for j in range(k):
+            acc = (acc ^ th[j : j + m]) * _U64(_MUL)
+            acc ^= acc >> _U64(31)
+        return _fold32(acc)
+
+
+@dataclass(frozen=True)
+class Shingled:
+    """Shingles of a set of units (documents or sections).
+
+    Attributes
+    ----------
+    ids : numpy.ndarray of str
+        Unit ids in order.
+    seq_offsets, seq : numpy.ndarray
+        CSR layout of each unit's shingle hashes in text order (uint32): unit ``i`` has
+        ``seq[seq_offsets[i]:seq_offsets[i+1]]``; shingle ``j`` covers tokens ``j..j+n-1``.
+    set_offsets, sets : numpy.ndarray
+        CSR layout of each unit's sorted distinct shingle hashes (uint32).
+    n_tokens : numpy.ndarray
+        Number of comparison tokens per unit.
+    ngram : int
+    """
+
+    ids: np.ndarray
+    seq_offsets: np.ndarray
+    seq: np.ndarray
+    set_offsets: np.ndarray
+    sets: np.ndarray
+    n_tokens: np.ndarray
+    ngram: int
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def set_of(self, i: int) -> np.ndarray:
+        """Sorted distinct shingle hashes of unit ``i``."""
+        return self.sets[self.set_offsets[i] : self.set_offsets[i + 1]]
+
+    def seq_of(self, i: int) -> np.ndarray:
+        """Shingle hashes of unit ``i`` in text order."""
+        return self.seq[self.seq_offsets[i] : self.seq_offsets[i + 1]]
+
+    def set_sizes(self) -> np.ndarray:
+        """Number of distinct shingles per unit."""
+        return np.diff(self.set_offsets)
+
+    def take(self, idx: Sequence[int]) -> Shingled:
+        """A new :class:`Shingled` with the units at positions ``idx``."""
+        idx = np.asarray(idx, dtype=np.int64)
+        seqs = [self.seq_of(i) for i in idx]
+        sets = [self.set_of(i) for i in idx]
+        return Shingled(
+            ids=self.ids[idx],
+            seq_offsets=_offsets([len(s) for s in seqs]),
+            seq=np.concatenate(seqs) if seqs else np.empty(0, np.uint32),
+            set_offsets=_offsets([len(s) for s in sets]),
+            sets=np.concatenate(sets) if sets else np.empty(0, np.uint32),
+            n_tokens=self.n_tokens[idx],
+            ngram=self.ngram,
+        )
+
+
+def _offsets(lengths: Sequence[int]) -> np.ndarray:
+    out = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(np.asarray(lengths, dtype=np.int64), out=out[1:])
+    return out
+
+
+def party_names(row_munis: object, row_hf: object) -> tuple[str, ...]:
+    """Names to mask for one document: its municipalities and health trust (with and without HF)."""
+    names: list[str] = []
+    if row_munis is not None and not (isinstance(row_munis, float) and np.isnan(row_munis)):
+        names.extend(str(m) for m in list(row_munis))
+    if isinstance(row_hf, str) and row_hf:
+        names.append(row_hf)
+        if row_hf.endswith(" HF"):
+            names.append(row_hf[:-3])
+    return tuple(names)
+
+
+def shingle_partition(
+    units: pd.DataFrame,
+    *,
+    ngram: int = 5,
+    common_form: bool = True,
+    id_column: str = schema.DOC_ID,
+    text_column: str = schema.TEXT,
+    mask_generic: bool = True,
+) -> Shingled:
+    """Shingle a partition of documents (or sections) with one vectorised hashing pass.
+
+    Parameters
+    ----------
+    units
+        Rows with ``id_column``, ``text_column`` and optionally ``language_form``,
+        ``municipalities`` and ``health_trust`` (their names are masked).
+    ngram
+        Words per shingle.
+    common_form
+        Map tokens to bokmål lemmas (nynorsk and bokmål versions compare equal).
+    mask_generic
+        Mask generic party patterns and all known health-trust names.
+
+    Returns
+    -------
+    Shingled
+        Shingle sequences and sets per unit, in the order of ``units``.
+    """
+    n = len(units)
+    texts = units[text_column].fillna("").astype(str).tolist()
+    lforms = (
+        units[schema.LANGUAGE_FORM].fillna("bokmal").astype(str).tolist()
+        if schema.LANGUAGE_FORM in units
+        else ["bokmal"] * n
+    )
+    munis = units[schema.MUNICIPALITIES].tolist() if schema.MUNICIPALITIES in units else [None] * n
+    hfs = units[schema.HEALTH_TRUST].tolist() if schema.HEALTH_TRUST in units else [None] * n
+    per_doc: list[list[str]] = []
+    for text, m, h in zip(texts, munis, hfs, strict=True):
+        toks, _ = mask_token_list(raw_tokens(text), party_names(m, h), generic=mask_generic)
+        per_doc.append(toks)
+    lengths = np.array([len(t) for t in per_doc], dtype=np.int64)
+    flat = [t for toks in per_doc for t in toks]
+    # language form per token (as int code) so nn and nb lemmatise separately
+    is_nn = np.repeat(np.array([lf == "nynorsk" for lf in lforms], dtype=bool), lengths)
+    codes, uniques = pd.factorize(pd.Series(flat, dtype=object), sort=False)
+    codes = np.asarray(codes, dtype=np.int64)
+    nu = len(uniques)
+    key = codes * 2 + is_nn.astype(np.int64)
+    inv, ukey = pd.factorize(key, sort=False)
+    inv = np.asarray(inv, dtype=np.int64)
+    ukey = np.asarray(ukey, dtype=np.int64)
+    hashes_u = np.empty(len(ukey), dtype=np.uint64)
+    cache: dict[str, int] = {}
+    for j, kk in enumerate(ukey.tolist()):
+        tok = uniques[kk // 2] if nu else ""
+        lf = "nynorsk" if kk % 2 else "bokmal"
+        ft = final_token(tok, lf, common_form)
+        hv = cache.get(ft)
+        if hv is None:
+            hv = cache[ft] = token_hash(ft)
+        hashes_u[j] = hv
+    tok_hashes = hashes_u[inv] if len(key) else np.empty(0, dtype=np.uint64)
+    doc_starts = _offsets(lengths)
+    # vectorised windows over the whole partition; drop windows crossing a document end
+    seq_parts: list[np.ndarray] = []
+    total = len(tok_hashes)
+    k = ngram
+    if total >= k:
+        m = total - k + 1
+        with np.errstate(over="ignore"):
+            acc = np.full(m, _SEED, dtype=np.uint64)
+            for j in range(k):
+                acc = (acc ^ tok_hashes[j : j + m]) * _U64(_MUL)
+                acc ^= acc >> _U64(31)
+        all_sh = _fold32(acc)
+    else:
+        all_sh = np.empty(0, dtype=np.uint32)
+    seq_len = np.maximum(lengths - k + 1, 0)
+    short = (lengths > 0) & (lengths < k)
+    seq_len[short] = 1
+    for i in np.flatnonzero(short):
+        a = doc_starts[i]
+        seq_parts.append((i, shingle_sequence(tok_hashes[a : a + lengths[i]], ngram=k)))
+    seq_offsets = _offsets(seq_len)
+    if len(all_sh):
+        m = len(all_sh)
+        tok_doc = np.repeat(np.arange(n, dtype=np.int64), lengths)[:m]
+        valid = np.arange(m, dtype=np.int64) + k <= doc_starts[1:][tok_doc]
+        seq_normal = all_sh[valid]
+    else:
+        seq_normal = np.empty(0, dtype=np.uint32)
+    if seq_parts:
+        seq = np.empty(int(seq_offsets[-1]), dtype=np.uint32)
+        is_short = np.repeat(short, seq_len)
+        seq[~is_short] = seq_normal
+        seq[is_short] = np.concatenate([arr for _, arr in seq_parts])
+    else:
+        seq = seq_normal
+    # distinct sorted sets per unit: sort by (unit, hash) once
+    unit_of = np.repeat(np.arange(n, dtype=np.uint64), seq_len)
+    combo = np.sort((unit_of << _U64(32)) | seq.astype(np.uint64))
+    if len(combo):
+        combo = combo[np.concatenate(([True], combo[1:] != combo[:-1]))]
+    sets = (combo & _U64(0xFFFFFFFF)).astype(np.uint32)
+    set_counts = np.bincount((combo >> _U64(32)).astype(np.int64), minlength=n)
+    return Shingled(
+        ids=units[id_column].astype(str).to_numpy(),
+        seq_offsets=seq_offsets,
+        seq=seq,
+        set_offsets=_offsets(set_counts),
+        sets=sets,
+        n_tokens=lengths,
+        ngram=ngram,
+    )
+
+
+def concat_shingled(parts: Sequence[Shingled]) -> Shingled:
+    """Concatenate partition results (in order)."""
+    if len(parts) == 1:
+        return parts[0]
+    ngrams = {p.ngram for p in parts}
+    if len(ngrams) > 1:
+        raise ValueError(f"cannot concatenate shingles of different n-gram sizes: {ngrams}")
+
+    def cat_off(offs: list[np.ndarray]) -> np.ndarray:
+        out = [np.zeros(1, dtype=np.int64)]
+        base = 0
+        for o in offs:
+            out.append(o[1:] + base)
+            base += int(o[-1])
+        return np.concatenate(out)
+
+    return Shingled(
+        ids=np.concatenate([p.ids for p in parts]),
+        seq_offsets=cat_off([p.seq_offsets for p in parts]),
+        seq=np.concatenate([p.seq for p in parts]),
+        set_offsets=cat_off([p.set_offsets for p in parts]),
+        sets=np.concatenate([p.sets for p in parts]),
+        n_tokens=np.concatenate([p.n_tokens for p in parts]),
+        ngram=ngrams.pop(),
+    )
