@@ -58,16 +58,33 @@ STOPLIST_FILES = ("stopwords_nynorsk.txt", "stopwords_bokmal_extra.txt", "stopwo
 _SECTION_SIGN = "§"
 _NUMBER_RE = re.compile(r"^\d")
 
-# Generic party-name patterns (applied to the raw text before tokenising):
-#  - one to three capitalised words right before "kommune(n/s)", "kommunar/kommuner"
-#    ("Stord kommune", "Nord-Aurdal kommune", "Nore og Uvdal kommune")
-#  - "bydel Frogner", "Bydel Gamle Oslo"
-#  - placeholders "xx kommune", ".......... kommune", "NN kommune"
-_GENERIC_NAME_RE = re.compile(
-    r"\b[A-ZÆØÅ][\w\-]*(?:\s+(?:og\s+)?[A-ZÆØÅ][\w\-]*){0,2}(?=\s+kommun)"
-    r"|\b[Bb]ydel\s+[A-ZÆØÅ][\w\-]*(?:\s+[A-ZÆØÅ][\w\-]*)?"
-    r"|(?:\.{2,}|…+|\b[Xx]{2,}\b|\bNN\b)(?=\s*kommun)"
-)
+# Generic party-name patterns, applied on the token sequence: up to three capitalised
+# tokens (joined by "og") right before "kommune(n/s)"/"kommunar"/"kommuner" ("Stord
+# kommune", "Nore og Uvdal kommune"), and up to two after "bydel" ("bydel Gamle Oslo").
+# Placeholders ("xx kommune", "NN kommune") are in the domain stoplist.
+_MAX_NAME_WORDS = 3
+
+
+def _mask_generic_names(toks: list[str]) -> list[str]:
+    """Drop capitalised tokens that name a municipality or city district by pattern."""
+    drop: set[int] = set()
+    for i, tok in enumerate(toks):
+        low = tok.lower()
+        if low.startswith("kommun"):
+            j, n = i - 1, 0
+            while j >= 0 and n < _MAX_NAME_WORDS:
+                if toks[j][:1].isupper():
+                    drop.add(j)
+                    n += 1
+                elif toks[j] != "og" or j == 0 or not toks[j - 1][:1].isupper():
+                    break
+                j -= 1
+        elif low == "bydel":
+            for j in range(i + 1, min(i + 3, len(toks))):
+                if not toks[j][:1].isupper():
+                    break
+                drop.add(j)
+    return [t for i, t in enumerate(toks) if i not in drop] if drop else toks
 
 
 def passthrough(tokens: list[str]) -> list[str]:
@@ -167,7 +184,7 @@ _TOKEN_RE = re.compile(
 )
 # Texts are analysed in chunks (lines, sentences); identical chunks -- the template text that
 # most agreements share -- are analysed once per transform call.
-_CHUNK_RE = re.compile(r"\n+|(?<=[.:;!?])\s+(?=[A-ZÆØÅ§\d])")
+_CHUNK_RE = re.compile(r"\n+|[.:;!?]\s+(?=[A-ZÆØÅ§\d])")
 _SPACE_RE = re.compile(r"\s+")
 
 
@@ -203,7 +220,7 @@ class _TermMapper:
         self.words, parts = nn_nb_extra()
         self.parts = parts if language_form == "nynorsk" else ()
         self.cache: dict[str, str | None] = {}
-        self.chunks: dict[str, list[str]] = {}
+        self.chunks: dict[str, tuple[list[str], list[str]]] = {}
 
     def _word(self, low: str) -> str | None:
         if len(low) < self.min_length or low in self.stopwords or not low[:1].isalpha():
@@ -242,25 +259,25 @@ class _TermMapper:
         self.cache[token] = term
         return term
 
-    def chunk(self, text: str) -> list[str]:
-        """Terms of one chunk of text (cached: template chunks repeat across documents)."""
+    def chunk(self, text: str) -> tuple[list[str], list[str]]:
+        """Terms of one chunk of text and the tokens they came from (cached).
+
+        Template chunks repeat across documents, so most chunks are analysed once.
+        """
         try:
             return self.chunks[text]
         except KeyError:
             pass
         cache = self.cache
-        toks = tokens(_GENERIC_NAME_RE.sub(" ", text))
+        toks = tokens(text)
+        if "ommun" in text or "ydel" in text:
+            toks = _mask_generic_names(toks)
         for tok in set(toks).difference(cache):
             self.term(tok)
-        out = [t for tok in toks if (t := cache[tok]) is not None]
+        kept = [tok for tok in toks if cache[tok] is not None]
+        out = ([cache[tok] for tok in kept], kept)
         self.chunks[text] = out
         return out
-
-
-def _mask_words(text: str, words: frozenset[str]) -> str:
-    """Blank out the whole-word, case-sensitive occurrences of ``words`` in ``text``."""
-    alternation = "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
-    return re.sub(rf"(?<![\w-])(?:{alternation})(?![\w-])", " ", text)
 
 
 class NorwegianAnalyzer(TransformerMixin, BaseEstimator):
@@ -358,11 +375,16 @@ class NorwegianAnalyzer(TransformerMixin, BaseEstimator):
         out: list[list[str]] = []
         for text, form, doc_names in zip(texts, forms, names, strict=True):
             mapper = mappers[form]
-            extra = doc_names - self.name_tokens_
-            if extra:
-                text = _mask_words(text, extra)
+            extra = doc_names - self.name_tokens_  # parties missing from the reference
             terms: list[str] = []
             for chunk in _CHUNK_RE.split(text):
-                terms.extend(mapper.chunk(chunk))
+                chunk_terms, chunk_tokens = mapper.chunk(chunk)
+                if extra and not extra.isdisjoint(chunk_tokens):
+                    chunk_terms = [
+                        t
+                        for t, tok in zip(chunk_terms, chunk_tokens, strict=True)
+                        if tok not in extra
+                    ]
+                terms.extend(chunk_terms)
             out.append(terms)
         return out
