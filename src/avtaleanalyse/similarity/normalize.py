@@ -246,7 +246,7 @@ def normalize_tokens(
     toks, first = mask_token_list(raw, parties, generic=generic_parties)
     lf = "nynorsk" if language_form == "nynorsk" else "bokmal"
     toks = [final_token(t, lf, common_form) for t in toks]
-    nxt = first[1:] + [len(raw)]
+    nxt = first[1:] + [len(raw)] if first else []
     spans = np.array(
         [[starts[a] for a in first], [ends[b - 1] for b in nxt]], dtype=np.int64
     ).T.reshape(-1, 2)

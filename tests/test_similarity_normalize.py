@@ -1,0 +1,45 @@
+"""Normalisation: masked parties and numbers, one written form, valid spans."""
+
+from __future__ import annotations
+
+from avtaleanalyse.similarity.normalize import (
+    NUMBER_TOKEN,
+    PARTY_TOKEN,
+    mask_parties,
+    normalize_tokens,
+    split_sentences,
+)
+
+
+def test_party_names_and_numbers_are_masked():
+    a, _ = normalize_tokens("Avtalen mellom Stord kommune og Helse Fonna HF frå 2012.",
+                            parties=["Stord"], common_form=False)  # fmt: skip
+    b, _ = normalize_tokens("Avtalen mellom Kvinnherad kommune og Helse Bergen HF frå 2019.",
+                            parties=["Kvinnherad"], common_form=False)  # fmt: skip
+    assert a == b
+    assert a.count(PARTY_TOKEN) == 2 and NUMBER_TOKEN in a
+    # placeholders of templates mask too
+    c, _ = normalize_tokens("Avtalen mellom xx kommune og Helse Fonna HF frå 2012.",
+                            common_form=False)  # fmt: skip
+    assert c == a
+
+
+def test_own_municipality_masked_without_kommune_word():
+    toks, _ = normalize_tokens("Herøy har ansvaret.", parties=["Herøy (Nordland)"])
+    assert toks[0] == PARTY_TOKEN
+    assert "herøy" not in mask_parties("Herøy har ansvaret.", ["Herøy (Nordland)"])
+
+
+def test_nynorsk_and_bokmal_common_form():
+    nn, _ = normalize_tokens("Tenestene skal vere gode for pasientane", language_form="nynorsk")
+    nb, _ = normalize_tokens("Tjenestene skal være gode for pasientene", language_form="bokmal")
+    assert nn == nb
+
+
+def test_spans_point_into_original_text():
+    text = "Stord kommune og Helse Fonna HF: avtale 6-2."
+    toks, spans = normalize_tokens(text, parties=["Stord"], common_form=False)
+    assert len(toks) == len(spans)
+    assert text[spans[0, 0] : spans[0, 1]] == "Stord"
+    assert text[spans[3, 0] : spans[3, 1]] == "Helse Fonna HF"
+    assert split_sentences("En. To!\nTre") == [(0, 3), (3, 7), (8, 11)]

@@ -1,0 +1,102 @@
+"""The command on a written corpus: outputs, parameters, determinism; demo and real samples."""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from avtaleanalyse import cli, schema
+from avtaleanalyse.io import read_json, read_table, write_table
+from avtaleanalyse.similarity.candidates import all_pairs_exact
+from avtaleanalyse.similarity.run import shingle_corpus
+from avtaleanalyse.similarity.synthetic import synthetic_corpus
+
+REAL = Path(__file__).resolve().parents[1].parent / "shared" / "real_samples"
+
+
+def _write_corpus(path: Path) -> pd.DataFrame:
+    docs, truth = synthetic_corpus(n_trusts=3, n_agreements=6, n_municipalities=4, seed=5)
+    docs = docs.assign(agreement_kind="delavtale")
+    secs = []
+    for d, t in zip(docs["doc_id"], docs["text"], strict=True):
+        for k, part in enumerate(t.split(".\n")[:6]):
+            secs.append((d, f"{d}-s{k:03d}", k, str(k + 1), "", 1, part))
+    write_table(docs, path / schema.DOCUMENTS_FILE)
+    write_table(
+        pd.DataFrame(secs, columns=list(schema.SECTION_COLUMNS)), path / schema.SECTIONS_FILE
+    )
+    return truth
+
+
+def test_command_writes_all_tables_deterministically(tmp_path):
+    _write_corpus(tmp_path / "corpus")
+    outs = []
+    for k in range(2):
+        out = tmp_path / f"out{k}"
+        rc = cli.main(["similarity", "--corpus", str(tmp_path / "corpus"), "--out", str(out)])
+        assert rc == 0
+        outs.append(out)
+    for name in ("pairs", "families", "standardisation", "adaptations", "prototypes",
+                 "section_pairs", "delavtale6_pairs", "standardisation_summary"):  # fmt: skip
+        a = (outs[0] / f"{name}.parquet").read_bytes()
+        assert a == (outs[1] / f"{name}.parquet").read_bytes(), name
+    pairs = read_table(outs[0] / schema.PAIRS_FILE)
+    assert list(pairs.columns[:6]) == [schema.DOC_A, schema.DOC_B, schema.JACCARD,
+        schema.CONTAINMENT_AB, schema.CONTAINMENT_BA, schema.JACCARD_MINHASH]  # fmt: skip
+    assert (pairs[schema.DOC_A] < pairs[schema.DOC_B]).all()
+    assert np.abs(pairs[schema.JACCARD] - pairs[schema.JACCARD_MINHASH]).mean() < 0.05
+    params = read_json(outs[0] / schema.PARAMETERS_FILE)
+    assert params["package_versions"]["datasketch"] == "2.0.0"
+    assert params["parameters"]["scheme"] == "affine32" and params["parameters"]["ngram"] == 5
+    kt = read_table(outs[0] / "delavtale6_pairs.parquet")
+    assert len(kt) == 12 * 11 // 2  # 3 trusts x 4 municipalities, templates left out
+    sec = read_table(outs[0] / "section_pairs.parquet")
+    assert (sec[schema.DOC_A] != sec[schema.DOC_B]).all() and len(sec) > 0
+
+
+def test_real_samples_named_versions_are_most_similar():
+    if not (REAL / "labels.csv").exists():
+        pytest.skip("../shared/real_samples is not present beside the checkout")
+    lab = pd.read_csv(REAL / "labels.csv", dtype=str, keep_default_na=False)
+    docs = pd.DataFrame(
+        {
+            "doc_id": lab["file"],
+            "text": [(REAL / f).read_text(encoding="utf-8") for f in lab["file"]],
+            "language_form": lab["language_form"],
+            "health_trust": lab["health_trust"].replace("", None),
+            "municipalities": [m.split(";") if m else [] for m in lab["municipalities"]],
+        }
+    )
+    sh = shingle_corpus(docs)
+    ex = all_pairs_exact(sh)
+    ex["pair"] = [frozenset((sh.ids[i], sh.ids[j])) for i, j in zip(ex["i"], ex["j"], strict=True)]
+    fam = lab.groupby("family")["file"].apply(list)
+    named = {frozenset(v) for v in fam if len(v) == 2}
+    assert named
+    top = set(ex.sort_values("jaccard", ascending=False)["pair"].head(len(named)))
+    assert top == named
+
+
+def _demo_available() -> bool:
+    from avtaleanalyse.demo import run as demo_run
+    from avtaleanalyse.ingest import run as ingest_run
+
+    return not any(
+        "NotImplementedError" in inspect.getsource(m.main) for m in (demo_run, ingest_run)
+    )
+
+
+@pytest.mark.slow
+def test_small_demo_corpus(request, tmp_path):
+    if not _demo_available():
+        pytest.skip("demo-corpus / ingest not built yet")
+    corpus = request.getfixturevalue("small_corpus")
+    out = tmp_path / "sim"
+    assert cli.main(["similarity", "--corpus", str(corpus), "--out", str(out)]) == 0
+    fams = read_table(out / schema.FAMILIES_FILE)
+    docs = read_table(Path(corpus) / schema.DOCUMENTS_FILE)
+    assert set(fams[schema.DOC_ID]) == set(docs[schema.DOC_ID])
