@@ -1,0 +1,173 @@
+"""Figures of the similarity stage: delavtale 6 heatmap, within/across HF, standardisation.
+
+Plot functions take a table (and an optional ``ax``) and return the figure; they never save
+or show. Labels are in Norwegian bokmål; colours are the Okabe–Ito colour-blind-safe palette
+and the perceptually uniform ``cividis`` map.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from avtaleanalyse import schema
+
+__all__ = [
+    "OKABE_ITO",
+    "plot_delavtale6_heatmap",
+    "plot_local_share_distribution",
+    "plot_standardisation",
+    "plot_within_across",
+]
+
+#: Okabe–Ito colours (colour-blind safe).
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+_LEVEL_COLOURS = {"national_share": OKABE_ITO[0], "regional_share": OKABE_ITO[4],
+                  "local_share": OKABE_ITO[1]}  # fmt: skip
+_LEVEL_LABELS = {"national_share": "Nasjonal modell", "regional_share": "Regional mal",
+                 "local_share": "Lokal tekst"}  # fmt: skip
+_MEASURE_LABELS = {schema.JACCARD: "Jaccard-likhet", schema.CONTAINMENT_AB: "Inklusjon a i b",
+                   schema.CONTAINMENT_BA: "Inklusjon b i a"}  # fmt: skip
+
+
+def _fig_ax(ax, figsize):
+    if ax is None:
+        fig, ax = plt.subplots(figsize=figsize)
+    else:
+        fig = ax.figure
+    return fig, ax
+
+
+def _square(pairs: pd.DataFrame, measure: str) -> tuple[np.ndarray, list[str], list[str]]:
+    a = pairs[[schema.DOC_A, "health_trust_a", "label_a"]].set_axis(["d", "hf", "lab"], axis=1)
+    b = pairs[[schema.DOC_B, "health_trust_b", "label_b"]].set_axis(["d", "hf", "lab"], axis=1)
+    nodes = pd.concat([a, b]).drop_duplicates("d")
+    nodes["hf"] = nodes["hf"].fillna("(ukjent HF)")
+    nodes = nodes.sort_values(["hf", "lab", "d"], kind="mergesort").reset_index(drop=True)
+    pos = {d: i for i, d in enumerate(nodes["d"])}
+    n = len(nodes)
+    mat = np.eye(n)
+    ia = pairs[schema.DOC_A].map(pos).to_numpy()
+    ib = pairs[schema.DOC_B].map(pos).to_numpy()
+    v = pairs[measure].to_numpy(float)
+    mat[ia, ib] = v
+    mat[ib, ia] = v
+    return mat, nodes["hf"].tolist(), nodes["lab"].tolist()
+
+
+def plot_delavtale6_heatmap(
+    pairs: pd.DataFrame, *, measure: str = schema.JACCARD, ax=None, title: str | None = None
+) -> Figure:
+    """Pairwise similarity of the knowledge-transfer agreements, ordered by health trust.
+
+    Parameters
+    ----------
+    pairs
+        ``delavtale6_pairs`` (from ``knowledge_transfer_pairs``).
+    measure
+        Column to show.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    fig, ax = _fig_ax(ax, (8, 7))
+    if pairs.empty:
+        ax.text(0.5, 0.5, "Ingen avtaler om kunnskapsoverføring", ha="center", va="center")
+        ax.set_axis_off()
+        return fig
+    mat, hfs, _ = _square(pairs, measure)
+    im = ax.imshow(mat, cmap="cividis", vmin=0, vmax=1, interpolation="nearest")
+    # block boundaries and one tick per health trust
+    edges = [0] + [i for i in range(1, len(hfs)) if hfs[i] != hfs[i - 1]] + [len(hfs)]
+    for e in edges[1:-1]:
+        ax.axhline(e - 0.5, color="white", lw=0.8)
+        ax.axvline(e - 0.5, color="white", lw=0.8)
+    mids = [(a + b - 1) / 2 for a, b in zip(edges[:-1], edges[1:], strict=True)]
+    names = [hfs[a] for a in edges[:-1]]
+    ax.set_xticks(mids, names, rotation=90, fontsize=7)
+    ax.set_yticks(mids, names, fontsize=7)
+    cb = fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04)
+    cb.set_label(_MEASURE_LABELS.get(measure, measure))
+    ax.set_title(title or "Delavtale 6 (kunnskapsoverføring): parvis likhet, sortert etter HF")
+    return fig
+
+
+def plot_within_across(
+    pairs: pd.DataFrame, *, measure: str = schema.JACCARD, ax=None, bins: int = 40
+) -> Figure:
+    """Distribution of pair similarity within one health trust versus across trusts.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    fig, ax = _fig_ax(ax, (7, 4))
+    edges = np.linspace(0, 1, bins + 1)
+    for flag, name, colour in ((True, "Innen samme HF", OKABE_ITO[0]),
+                               (False, "Mellom HF", OKABE_ITO[1])):  # fmt: skip
+        v = pairs.loc[pairs["within_hf"] == flag, measure].astype(float)
+        if len(v):
+            ax.hist(v, bins=edges, alpha=0.7, color=colour, label=f"{name} (n = {len(v)})",
+                    density=True)  # fmt: skip
+    ax.set_xlabel(_MEASURE_LABELS.get(measure, measure))
+    ax.set_ylabel("Tetthet")
+    ax.set_title("Delavtale 6: likhet innen og mellom helseforetak")
+    ax.legend(frameon=False)
+    return fig
+
+
+def plot_standardisation(
+    summary: pd.DataFrame, *, group_by: str = schema.HEALTH_TRUST, ax=None, top: int = 40
+) -> Figure:
+    """Stacked shares of national model, regional template and local text per group.
+
+    Parameters
+    ----------
+    summary
+        ``standardisation_summary`` (from ``aggregate_indices``).
+    group_by
+        Which grouping to show (``health_trust``, ``municipalities``, ``agreement_number``,
+        ``year``, ...).
+    top
+        At most this many groups (those with most documents).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    d = summary[summary["group_by"] == group_by]
+    d = d.nlargest(top, "n_documents").sort_values("local_share")
+    fig, ax = _fig_ax(ax, (8, max(3, 0.28 * len(d) + 1.5)))
+    left = np.zeros(len(d))
+    for col in ("national_share", "regional_share", "local_share"):
+        v = d[col].to_numpy(float)
+        ax.barh(d["group"].astype(str), v, left=left, color=_LEVEL_COLOURS[col],
+                label=_LEVEL_LABELS[col])  # fmt: skip
+        left += v
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("Andel av teksten")
+    titles = {schema.HEALTH_TRUST: "helseforetak", schema.MUNICIPALITIES: "kommune",
+              schema.AGREEMENT_NUMBER: "avtalenummer", schema.YEAR: "år",
+              schema.AGREEMENT_KIND: "avtaletype"}  # fmt: skip
+    ax.set_title(f"Standardisering per {titles.get(group_by, group_by)}")
+    ax.legend(frameon=False, loc="lower right", fontsize=8)
+    return fig
+
+
+def plot_local_share_distribution(standardisation: pd.DataFrame, *, ax=None) -> Figure:
+    """Histogram of the local share of all documents.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    fig, ax = _fig_ax(ax, (7, 4))
+    ax.hist(standardisation["local_share"].astype(float), bins=np.linspace(0, 1, 41),
+            color=OKABE_ITO[1])  # fmt: skip
+    ax.set_xlabel("Lokal andel av teksten")
+    ax.set_ylabel("Antall dokumenter")
+    ax.set_title("Hvor mye av avtalene er lokal tekst?")
+    return fig
