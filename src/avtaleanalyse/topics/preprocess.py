@@ -36,6 +36,7 @@ from importlib import resources
 
 import numpy as np
 import pandas as pd
+import simplemma
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from avtaleanalyse import reference, schema
@@ -152,7 +153,11 @@ def _name_tokens(names: Iterable[str]) -> set[str]:
 
 @cache
 def reference_name_tokens() -> frozenset[str]:
-    """Name tokens of every municipality and health trust in :mod:`avtaleanalyse.reference`."""
+    """Name tokens of every municipality, county and health trust, and of regions.
+
+    From :mod:`avtaleanalyse.reference` and ``resources/topics/place_names.txt`` (counties
+    before and after the reforms, traditional regions such as Jæren or Hallingdal).
+    """
     kommuner = reference.municipalities()
     trusts = reference.health_trusts()
     names: list[str] = []
@@ -161,6 +166,9 @@ def reference_name_tokens() -> frozenset[str]:
         names += [n for cell in kommuner[col] for n in cell.split(";") if n]
     names += trusts["canonical_name"].tolist() + trusts["rhf"].tolist()
     names += [n for cell in trusts["aliases"] for n in cell.split(";") if n]
+    names += kommuner["county"].tolist()
+    with _resource("place_names.txt").open(encoding="utf-8") as fh:
+        names += [n for line in fh if (n := line.strip()) and not n.startswith("#")]
     return frozenset(_name_tokens(names))
 
 
@@ -203,6 +211,24 @@ def tokens(text: str) -> list[str]:
     ]
 
 
+# Nynorsk endings whose bokmål twin differs regularly: a-infinitives (gjennomføra ->
+# gjennomføre) and -leg adjectives (fagleg -> faglig). Applied only where the nynorsk form
+# is not a bokmål word and the rewritten form is one (simplemma's bokmål dictionary).
+_NN_ENDINGS = (("leg", "lig"), ("a", "e"))
+
+
+@cache
+def _nn_endings(form: str) -> str:
+    if len(form) < 5 or simplemma.is_known(form, lang="nb"):
+        return form
+    for nn, nb in _NN_ENDINGS:
+        if form.endswith(nn):
+            candidate = form[: -len(nn)] + nb
+            if simplemma.is_known(candidate, lang="nb"):
+                return candidate
+    return form
+
+
 class _TermMapper:
     """Cached token -> term mapping for one language form (``None``: drop the token)."""
 
@@ -232,6 +258,7 @@ class _TermMapper:
             for nn, nb in self.parts:
                 if nn in form:
                     form = form.replace(nn, nb)
+            form = _nn_endings(form)
         if lemma in self.stopwords or form in self.stopwords or len(form) < self.min_length:
             return None
         return form
@@ -246,7 +273,8 @@ class _TermMapper:
         if token[:1].isupper() and token in self.name_tokens:
             term: str | None = None
         elif low.startswith(_SECTION_SIGN):
-            term = _SECTION_SIGN + " " + low[1:].strip()
+            rest = low[1:].strip()
+            term = f"{_SECTION_SIGN} {rest}" if rest else None
         elif _NUMBER_RE.match(low):
             term = None
         elif " " in low:  # "helse- og omsorgstjenesteloven"
