@@ -9,12 +9,14 @@ largest.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.decomposition import NMF, LatentDirichletAllocation
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
@@ -167,6 +169,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
     stability_ : pandas.DataFrame
         ``topic``, ``stability``, ``min_match`` for the published topics.
     central_seed_ : int
+    n_iter_ : list of int
+        Iterations used by each seed's fit.
     run_similarity_ : list of list of float
         Mean matched cosine between runs (seed order).
     """
@@ -220,7 +224,9 @@ class TopicModel(TransformerMixin, BaseEstimator):
                 "lower min_df or give more text"
             )
         estimators = []
-        with threadpool_limits(limits=1):  # one BLAS thread: same bits on any core count
+        with threadpool_limits(limits=1), warnings.catch_warnings():  # one BLAS thread
+            # a run that stops at max_iter is still a valid run; n_iter is recorded
+            warnings.simplefilter("ignore", ConvergenceWarning)
             for seed in seeds:
                 est = make_estimator(
                     model=self.model,
@@ -247,6 +253,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         self.stability_ = stab.sort_values(schema.TOPIC, kind="mergesort").reset_index(drop=True)
         self.pipeline_ = Pipeline([*text_pipeline.steps, ("model", self.estimator_)])
         self.dtm_shape_ = tuple(int(v) for v in dtm.shape)
+        self.n_iter_ = [int(getattr(e, "n_iter_", 0)) for e in estimators]
         return self
 
     def transform_dtm(self, dtm) -> np.ndarray:

@@ -351,6 +351,7 @@ def run_topics(
             k_: v for k_, v in sorted(tm.estimator_.get_params().items()) if k_ != "random_state"
         },
         "central_seed": int(tm.central_seed_),
+        "n_iter": tm.n_iter_,
         "run_similarity": tm.run_similarity_,
         "mean_stability": round(float(tm.stability_["stability"].mean()), 6),
         "n_units": {"document": int(len(docs)), "section": int(len(secs))},

@@ -23,12 +23,14 @@ was given); if no k is stable enough, the most stable k.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 from sklearn.decomposition import NMF
+from sklearn.exceptions import ConvergenceWarning
 from threadpoolctl import threadpool_limits
 
 from avtaleanalyse.topics.models import make_estimator, topic_word_weights
@@ -157,7 +159,8 @@ def select_n_topics(
     for k in sorted({int(k) for k in k_grid}):
         if k < 2 or k > dtm.shape[1]:
             continue
-        with threadpool_limits(limits=1):  # one BLAS thread: same bits on any core count
+        with threadpool_limits(limits=1), warnings.catch_warnings():  # one BLAS thread
+            warnings.simplefilter("ignore", ConvergenceWarning)
             fitted = [
                 make_estimator(model=model, n_topics=k, random_state=s, max_iter=max_iter).fit(dtm)
                 for s in seeds
