@@ -104,6 +104,8 @@ def test_party_names_from_reference_metadata_and_patterns_are_removed():
 
 def test_capitalised_common_word_is_kept_when_not_a_name():
     assert "hospitering" in _terms("Hospitering skal skje begge veier.")
+    assert _terms("Fastlegen og kommunen samarbeider.") == ["fastlege", "samarbeid"]
+    assert _terms("Nore og Uvdal kommune har fastlege.") == ["fastlege"]
 
 
 def test_reference_name_tokens_cover_municipalities_and_trusts():

@@ -77,8 +77,8 @@ def _mask_generic_names(toks: list[str]) -> list[str]:
                 if toks[j][:1].isupper():
                     drop.add(j)
                     n += 1
-                elif toks[j] != "og" or j == 0 or not toks[j - 1][:1].isupper():
-                    break
+                elif toks[j] != "og" or n == 0 or j == 0 or not toks[j - 1][:1].isupper():
+                    break  # "og" only inside a name ("Nore og Uvdal kommune")
                 j -= 1
         elif low == "bydel":
             for j in range(i + 1, min(i + 3, len(toks))):
