@@ -27,6 +27,7 @@ __all__ = [
     "band_keys",
     "lsh_candidates",
     "lsh_params",
+    "member_mask",
     "overlap_counts",
     "pairs_from_band_keys",
     "score_pairs",
@@ -129,16 +130,27 @@ def lsh_candidates(
     return pairs_from_band_keys(band_keys(signatures, bands=b, rows=r), valid=valid)
 
 
+def member_mask(values: np.ndarray, ref: np.ndarray, *, chunk: int = 1 << 22) -> np.ndarray:
+    """``values ∈ ref`` for a sorted ``ref``, in chunks (bounded memory)."""
+    out = np.zeros(len(values), dtype=bool)
+    if len(ref) == 0:
+        return out
+    for s in range(0, len(values), chunk):
+        v = values[s : s + chunk]
+        pos = np.searchsorted(ref, v)
+        pos[pos >= len(ref)] = 0
+        out[s : s + chunk] = ref[pos] == v
+    return out
+
+
 def sets_without(shingled: Shingled, exclude: np.ndarray | None) -> Shingled:
     """``shingled`` with the hashes in ``exclude`` (sorted uint32) removed from every set."""
     if exclude is None or len(exclude) == 0:
         return shingled
-    n = len(shingled)
-    keep = ~np.isin(shingled.sets, exclude)
-    unit = np.repeat(np.arange(n), np.diff(shingled.set_offsets))
-    counts = np.bincount(unit[keep], minlength=n)
-    offs = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(counts, out=offs[1:])
+    keep = ~member_mask(shingled.sets, np.asarray(exclude, dtype=np.uint32))
+    csum = np.zeros(len(keep) + 1, dtype=np.int64)
+    np.cumsum(keep, out=csum[1:])
+    offs = csum[shingled.set_offsets]
     return Shingled(
         ids=shingled.ids,
         seq_offsets=shingled.seq_offsets,

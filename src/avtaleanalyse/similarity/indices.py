@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from avtaleanalyse import schema
-from avtaleanalyse.similarity.prototypes import Prototypes, covered_tokens
+from avtaleanalyse.similarity.prototypes import Prototypes
 from avtaleanalyse.similarity.shingles import Shingled
 
 __all__ = [
@@ -35,10 +35,35 @@ REGIONAL_SHARE = "regional_share"
 LOCAL_SHARE = "local_share"
 
 
+def _coverage(sh: Shingled, lo: int, hi: int, hit: np.ndarray) -> np.ndarray:
+    """Per-token coverage (bool, concatenated over units ``lo:hi``) from per-shingle hits."""
+    n_tok = sh.n_tokens[lo:hi].astype(np.int64)
+    tok_off = np.zeros(len(n_tok) + 1, dtype=np.int64)
+    np.cumsum(n_tok, out=tok_off[1:])
+    seq_len = np.diff(sh.seq_offsets[lo : hi + 1])
+    unit = np.repeat(np.arange(hi - lo), seq_len)
+    j = np.arange(len(unit), dtype=np.int64) - np.repeat(
+        sh.seq_offsets[lo:hi] - sh.seq_offsets[lo], seq_len
+    )
+    k_eff = np.minimum(sh.ngram, n_tok)[unit]
+    start = tok_off[unit] + j
+    end = np.minimum(start + k_eff, tok_off[unit + 1])
+    total = int(tok_off[-1])
+    delta = np.bincount(start[hit], minlength=total + 1) - np.bincount(
+        end[hit], minlength=total + 1
+    )
+    return np.cumsum(delta[:total]) > 0
+
+
 def document_indices(
-    shingled: Shingled, families: pd.DataFrame, prototypes: Prototypes, national: np.ndarray
+    shingled: Shingled,
+    families: pd.DataFrame,
+    prototypes: Prototypes,
+    national: np.ndarray,
+    *,
+    chunk: int = 1000,
 ) -> pd.DataFrame:
-    """The three shares for every document.
+    """The three shares for every document (vectorised over chunks of documents).
 
     Returns
     -------
@@ -47,32 +72,56 @@ def document_indices(
         ``regional_share``, ``local_share``, ``template_share`` (covered by the family
         prototype, national or not).
     """
-    fam_of = families.set_index(schema.DOC_ID)[schema.FAMILY_ID].to_dict()
-    empty = np.empty(0, dtype=np.uint32)
-    recs = []
-    for i, d in enumerate(shingled.ids.astype(str)):
-        n = int(shingled.n_tokens[i])
-        seq = shingled.seq_of(i)
-        fam = fam_of.get(d)
-        cons = prototypes.sets.get(fam, empty) if fam is not None else empty
-        cov_n = covered_tokens(seq, n, national, shingled.ngram)
-        cov_p = covered_tokens(seq, n, cons, shingled.ngram)
-        denom = max(n, 1)
-        nat = cov_n.sum() / denom
-        reg = (cov_p & ~cov_n).sum() / denom
-        loc = (~(cov_p | cov_n)).sum() / denom
-        recs.append((d, fam, n, nat, reg, loc, cov_p.sum() / denom))
+    from avtaleanalyse.similarity.candidates import member_mask
+
+    sh = shingled
+    ids = sh.ids.astype(str)
+    fam_of = families.set_index(schema.DOC_ID)[schema.FAMILY_ID].reindex(ids)
+    fam_codes, fam_names = pd.factorize(fam_of, sort=True)
+    # (family code, hash) keys of every family's consensus set, sorted
+    name_to_code = {f: c for c, f in enumerate(fam_names)}
+    keys = [
+        (np.uint64(name_to_code[f]) << np.uint64(32)) | s.astype(np.uint64)
+        for f, s in prototypes.sets.items()
+        if f in name_to_code and len(s)
+    ]
+    cons_keys = np.sort(np.concatenate(keys)) if keys else np.empty(0, dtype=np.uint64)
+    national = np.asarray(national, dtype=np.uint32)
+    out = {k: np.zeros(len(sh)) for k in ("nat", "reg", "loc", "tmpl")}
+    for lo in range(0, len(sh), chunk):
+        hi = min(lo + chunk, len(sh))
+        a, b = sh.seq_offsets[lo], sh.seq_offsets[hi]
+        seq = sh.seq[a:b]
+        seq_len = np.diff(sh.seq_offsets[lo : hi + 1])
+        unit_fam = np.repeat(fam_codes[lo:hi].astype(np.int64), seq_len)
+        hit_n = member_mask(seq, national)
+        fk = (np.maximum(unit_fam, 0).astype(np.uint64) << np.uint64(32)) | seq.astype(np.uint64)
+        hit_p = member_mask(fk, cons_keys) & (unit_fam >= 0)
+        cov_n = _coverage(sh, lo, hi, hit_n)
+        cov_p = _coverage(sh, lo, hi, hit_p)
+        n_tok = sh.n_tokens[lo:hi].astype(np.int64)
+        tok_off = np.zeros(len(n_tok) + 1, dtype=np.int64)
+        np.cumsum(n_tok, out=tok_off[1:])
+
+        def per_unit(mask: np.ndarray, n_tok=n_tok, tok_off=tok_off) -> np.ndarray:
+            c = np.zeros(len(mask) + 1, dtype=np.int64)
+            np.cumsum(mask, out=c[1:])
+            return (c[tok_off[1:]] - c[tok_off[:-1]]) / np.maximum(n_tok, 1)
+
+        out["nat"][lo:hi] = per_unit(cov_n)
+        out["reg"][lo:hi] = per_unit(cov_p & ~cov_n)
+        out["loc"][lo:hi] = np.where(n_tok > 0, per_unit(~(cov_p | cov_n)), 0.0)
+        out["tmpl"][lo:hi] = per_unit(cov_p)
     return pd.DataFrame(
-        recs,
-        columns=[
-            schema.DOC_ID,
-            schema.FAMILY_ID,
-            "n_tokens",
-            NATIONAL_SHARE,
-            REGIONAL_SHARE,
-            LOCAL_SHARE,
-            "template_share",
-        ],
+        {
+            schema.DOC_ID: ids,
+            schema.FAMILY_ID: fam_of.to_numpy(),
+            "n_tokens": sh.n_tokens.astype(np.int64),
+            NATIONAL_SHARE: out["nat"],
+            REGIONAL_SHARE: out["reg"],
+            LOCAL_SHARE: out["loc"],
+            "template_share": out["tmpl"],
+        }
     )
 
 

@@ -50,7 +50,7 @@ def signatures(
     *,
     num_perm: int = 128,
     seed: int = 1,
-    block: int = 1 << 16,
+    block: int = 1 << 19,
     exclude: np.ndarray | None = None,
 ) -> np.ndarray:
     """MinHash signatures of every unit's shingle set (a pure function of one partition).
@@ -62,7 +62,7 @@ def signatures(
     num_perm, seed
         As in :class:`datasketch.MinHash`.
     block
-        Shingles per vectorised block (bounds memory: ``block * num_perm * 4`` bytes).
+        Shingles per vectorised block (bounds the temporary memory: ``block * 4`` bytes).
     exclude
         Sorted uint32 shingle hashes to leave out (boilerplate shingles, in passim).
 
@@ -77,12 +77,10 @@ def signatures(
     out = np.full((n, num_perm), _MAX32, dtype=np.uint32)
     sets, offs = shingled.sets, shingled.set_offsets
     if exclude is not None and len(exclude):
-        keep = ~np.isin(sets, exclude, assume_unique=False)
-        unit = np.repeat(np.arange(n), np.diff(offs))
-        sets = sets[keep]
-        counts = np.bincount(unit[keep], minlength=n)
-        offs = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(counts, out=offs[1:])
+        from avtaleanalyse.similarity.candidates import sets_without
+
+        reduced = sets_without(shingled, exclude)
+        sets, offs = reduced.sets, reduced.set_offsets
     mixed = _fmix32(sets)
     # group whole units into blocks of about `block` shingles
     i = 0
@@ -92,12 +90,17 @@ def signatures(
         j = min(j, n)
         lo, hi = int(offs[i]), int(offs[j])
         if hi > lo:
-            phv = mixed[lo:hi, None] * a[None, :]
-            phv += b[None, :]
             starts = offs[i:j] - lo
             nonempty = offs[i + 1 : j + 1] > offs[i:j]
-            red = np.minimum.reduceat(phv, starts[nonempty], axis=0)
-            out[np.arange(i, j)[nonempty]] = red
+            st = starts[nonempty]
+            rows = np.arange(i, j)[nonempty]
+            seg = mixed[lo:hi]
+            tmp = np.empty(hi - lo, dtype=np.uint32)
+            # one permutation at a time: 1-D reduceat is far faster than a 2-D one
+            for k in range(num_perm):
+                np.multiply(seg, a[k], out=tmp)
+                tmp += b[k]
+                out[rows, k] = np.minimum.reduceat(tmp, st)
         i = j
     return out
 

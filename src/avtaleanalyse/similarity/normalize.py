@@ -135,19 +135,18 @@ def mask_token_list(
     hits = [i for i, t in enumerate(tokens) if t in keys]
     if not hits:
         return list(tokens), list(range(n))
-    lower = [t.lower() for t in tokens]
     spans: list[tuple[int, int]] = []
     for i in hits:
-        t = lower[i]
+        t = tokens[i].lower()
         for seq in seqs.get(t, ()):
             k = len(seq)
-            if tuple(lower[i : i + k]) == seq:
+            if tuple(x.lower() for x in tokens[i : i + k]) == seq:
                 spans.append((i, i + k))
                 break
         if generic and i > 0:
             if t in _KOMMUNE_WORDS:
                 prev = tokens[i - 1]
-                if (_is_cap(prev) and lower[i - 1] not in _KOMMUNE_WORDS) or _PLACEHOLDER_RE.match(
+                if (_is_cap(prev) and prev.lower() not in _KOMMUNE_WORDS) or _PLACEHOLDER_RE.match(
                     prev
                 ):
                     spans.append((i - 1, i))

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from avtaleanalyse import schema
+from avtaleanalyse.similarity.candidates import member_mask
 from avtaleanalyse.similarity.normalize import normalize_tokens
 from avtaleanalyse.similarity.shingles import Shingled
 
@@ -118,8 +119,8 @@ def family_prototypes(
         members = sorted(grp[schema.DOC_ID].astype(str))
         rows = [row[m] for m in members if m in row]
         hfs = pd.Series([trust.get(m) for m in members], dtype=object).dropna()
-        hf = hfs.value_counts().sort_index().idxmax() if len(hfs) else None
-        if hfs.value_counts().size:
+        hf = None
+        if len(hfs):
             vc = hfs.value_counts()
             hf = sorted(vc[vc == vc.max()].index)[0]
         if len(rows) < 2:
@@ -133,7 +134,7 @@ def family_prototypes(
             score = []
             for m, r in zip(members, rows, strict=False):
                 s = shingled.set_of(r)
-                score.append((not bool(is_tmpl.get(m, False)), -int(np.isin(s, cons).sum()), m))
+                score.append((not bool(is_tmpl.get(m, False)), -int(member_mask(s, cons).sum()), m))
             base = min(score)[2]
         recs.append(
             {

@@ -26,6 +26,8 @@ def knowledge_transfer_pairs(
     number: int = 6,
     kinds: tuple[str, ...] = ("delavtale", "tjenesteavtale"),
     include_templates: bool = False,
+    max_documents: int = 3000,
+    seed: int = 1,
 ) -> pd.DataFrame:
     """All pairs of agreements number ``number`` with exact similarities.
 
@@ -36,6 +38,11 @@ def knowledge_transfer_pairs(
         ``municipalities``, ``is_template``).
     shingled
         Shingles of (at least) those documents, any order.
+    max_documents
+        Above this many agreements a seeded random sample of this size is compared (the
+        table grows with the square of the count).
+    seed
+        Seed of that sample.
 
     Returns
     -------
@@ -50,6 +57,8 @@ def knowledge_transfer_pairs(
     if not include_templates and schema.IS_TEMPLATE in documents:
         sel &= ~documents[schema.IS_TEMPLATE].fillna(False).astype(bool)
     docs = documents.loc[sel].sort_values(schema.DOC_ID)
+    if len(docs) > max_documents:
+        docs = docs.sample(n=max_documents, random_state=seed).sort_values(schema.DOC_ID)
     cols = [
         schema.DOC_A, schema.DOC_B, "health_trust_a", "health_trust_b", "label_a", "label_b",
         WITHIN_HF, schema.JACCARD, schema.CONTAINMENT_AB, schema.CONTAINMENT_BA,

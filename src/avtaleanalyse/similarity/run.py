@@ -21,7 +21,12 @@ import pandas as pd
 
 from avtaleanalyse import schema
 from avtaleanalyse.similarity.adaptations import local_adaptations
-from avtaleanalyse.similarity.candidates import lsh_candidates, score_pairs, sets_without
+from avtaleanalyse.similarity.candidates import (
+    lsh_candidates,
+    member_mask,
+    score_pairs,
+    sets_without,
+)
 from avtaleanalyse.similarity.families import boilerplate_shingles, cluster_families
 from avtaleanalyse.similarity.indices import aggregate_indices, document_indices
 from avtaleanalyse.similarity.minhash import SCHEME, signatures
@@ -248,7 +253,7 @@ def similarity_tables(
         )
     ptable[schema.TEXT] = texts
     ptable["in_national_model"] = [
-        int(np.isin(protos.sets[f], national).sum()) for f in ptable[schema.FAMILY_ID]
+        int(member_mask(protos.sets[f], national).sum()) for f in ptable[schema.FAMILY_ID]
     ]
     lap("prototypes")
     secpairs = (

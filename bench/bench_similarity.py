@@ -1,0 +1,191 @@
+"""Benchmark of the similarity stage (issue 4), side by side in one run on the same documents.
+
+1. Signature throughput: our vectorised numpy path versus datasketch 2.0.0 per-shingle
+   ``MinHash.update()`` and ``MinHash.bulk`` — on the same shingle hash values, same seed,
+   same scheme (``affine32``), and checked to give identical signatures.
+2. Candidate recall: LSH candidates versus exact all-pairs (sparse product) at J >= 0.5.
+3. The whole similarity stage (shingles → signatures → candidates → exact overlaps →
+   families → prototypes → indices) at 1k and 10k documents, and 100k with ``--full``:
+   wall time and peak memory (max RSS of a fresh subprocess per size).
+
+Corpora are the template-plus-edits generator ``avtaleanalyse.similarity.synthetic``
+(about 1,500 words per document, families of ``--family-size`` members).
+
+Usage::
+
+    python bench/bench_similarity.py            # quick: 1k and 10k
+    python bench/bench_similarity.py --full     # adds 100k (several minutes)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+
+def _corpus(n_docs: int, *, family_size: int = 25, seed: int = 0):
+    from avtaleanalyse.similarity.synthetic import synthetic_corpus
+
+    n_agreements = 20
+    n_trusts = max(1, round(n_docs / (n_agreements * (family_size + 1))))
+    return synthetic_corpus(
+        n_trusts=n_trusts,
+        n_agreements=n_agreements,
+        n_municipalities=family_size,
+        clauses=43,
+        clause_words=35,
+        seed=seed,
+    )
+
+
+def bench_signatures(n_docs: int = 2000, n_update: int = 200) -> dict:
+    """Docs/s of our path versus datasketch update() and bulk on identical hash values."""
+    from datasketch import MinHash
+
+    from avtaleanalyse.similarity.minhash import signatures
+    from avtaleanalyse.similarity.shingles import shingle_partition
+
+    docs, _ = _corpus(n_docs)
+    docs = docs.iloc[:n_docs]
+    t = time.perf_counter()
+    sh = shingle_partition(docs, common_form=True)
+    t_shingle = time.perf_counter() - t
+    t = time.perf_counter()
+    sig = signatures(sh, num_perm=128, seed=1)
+    t_ours = time.perf_counter() - t
+
+    def hashfunc(b: bytes) -> int:
+        return int.from_bytes(b, "little")
+
+    byte_sets = [[int(h).to_bytes(4, "little") for h in sh.set_of(i)] for i in range(len(sh))]
+    t = time.perf_counter()
+    bulk = MinHash.bulk(byte_sets, num_perm=128, seed=1, scheme="affine32", hashfunc=hashfunc)
+    t_bulk = time.perf_counter() - t
+    t = time.perf_counter()
+    upd = []
+    for bs in byte_sets[:n_update]:
+        m = MinHash(num_perm=128, seed=1, scheme="affine32", hashfunc=hashfunc)
+        for b in bs:
+            m.update(b)
+        upd.append(m)
+    t_upd = time.perf_counter() - t
+    same = all(np.array_equal(m.hashvalues, sig[i]) for i, m in enumerate(bulk)) and all(
+        np.array_equal(m.hashvalues, sig[i]) for i, m in enumerate(upd)
+    )
+    n = len(sh)
+    return {
+        "documents": n,
+        "mean_words": float(np.mean(sh.n_tokens)),
+        "mean_distinct_shingles": float(np.mean(sh.set_sizes())),
+        "ours_signatures_docs_per_s": n / t_ours,
+        "ours_text_to_signature_docs_per_s": n / (t_ours + t_shingle),
+        "datasketch_bulk_docs_per_s": n / t_bulk,
+        "datasketch_update_docs_per_s": n_update / t_upd,
+        "speedup_vs_bulk": t_bulk / t_ours,
+        "speedup_vs_update": (t_upd / n_update) / (t_ours / n),
+        "identical_signatures": bool(same),
+    }
+
+
+def bench_recall(n_docs: int = 2000, thresholds=(0.3, 0.4, 0.5, 0.6)) -> dict:
+    """Share of exact pairs with J >= 0.5 (and >= 0.8) that the LSH candidates contain."""
+    from avtaleanalyse.similarity.candidates import all_pairs_exact, lsh_candidates
+    from avtaleanalyse.similarity.minhash import signatures
+    from avtaleanalyse.similarity.shingles import shingle_partition
+
+    docs, _ = _corpus(n_docs, seed=1)
+    docs = docs.iloc[:n_docs]
+    sh = shingle_partition(docs)
+    sig = signatures(sh)
+    t = time.perf_counter()
+    exact = all_pairs_exact(sh, min_jaccard=0.3)
+    t_exact = time.perf_counter() - t
+    out = {"documents": len(sh), "exact_all_pairs_s": t_exact,
+           "pairs_j_ge_0.5": int((exact["jaccard"] >= 0.5).sum())}  # fmt: skip
+    key = exact["i"].to_numpy() * len(sh) + exact["j"].to_numpy()
+    for th in thresholds:
+        t = time.perf_counter()
+        c = lsh_candidates(sig, threshold=th)
+        dt = time.perf_counter() - t
+        ck = c[:, 0] * len(sh) + c[:, 1]
+        hit = np.isin(key, ck)
+        for jmin in (0.5, 0.8):
+            sel = exact["jaccard"].to_numpy() >= jmin
+            out[f"recall_J>={jmin}_lsh{th}"] = float(hit[sel].mean()) if sel.any() else None
+        out[f"candidates_lsh{th}"] = int(len(c))
+        out[f"lsh_s_{th}"] = dt
+    return out
+
+
+_CHILD = r"""
+import json, resource, sys, time
+import pandas as pd
+from avtaleanalyse.similarity.run import SimilarityParams, similarity_tables
+docs = pd.read_parquet(sys.argv[1])
+params = SimilarityParams(n_jobs=int(sys.argv[2]), adaptations=sys.argv[3] == "1", sections=False)
+t = time.perf_counter()
+tables = similarity_tables(docs, None, params=params)
+wall = time.perf_counter() - t
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+steps = dict(zip(tables["timings"]["step"], tables["timings"]["seconds"].round(2)))
+print(json.dumps({"documents": len(docs), "seconds": wall, "peak_rss_mb": rss,
+                  "pairs": len(tables["pairs"]),
+                  "families": int(tables["families"]["family_id"].nunique()),
+                  "steps": steps}))
+"""
+
+
+def bench_stage(sizes, *, n_jobs: int = 1, adaptations: bool = False) -> list[dict]:
+    """Whole-stage wall time and peak RSS per corpus size, each in a fresh subprocess."""
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            docs, _ = _corpus(n, seed=2)
+            path = Path(tmp) / f"docs_{n}.parquet"
+            docs.to_parquet(path)
+            del docs
+            res = subprocess.run(
+                [sys.executable, "-c", _CHILD, str(path), str(n_jobs), "1" if adaptations else "0"],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            rec = json.loads(res.stdout.strip().splitlines()[-1])
+            rec["n_jobs"] = n_jobs
+            rec["adaptations"] = adaptations
+            print(json.dumps(rec), flush=True)
+            out.append(rec)
+    return out
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--full", action="store_true", help="include the 100k-document run")
+    ap.add_argument("--sizes", type=int, nargs="*", default=None)
+    ap.add_argument("--n-jobs", type=int, default=1)
+    ap.add_argument("--adaptations", action="store_true", help="include local passages")
+    ap.add_argument("--skip-micro", action="store_true", help="only the whole-stage runs")
+    ap.add_argument("--out", type=Path, default=None, help="write the results as JSON")
+    args = ap.parse_args(argv)
+    results: dict = {}
+    if not args.skip_micro:
+        results["signatures"] = bench_signatures()
+        print(json.dumps(results["signatures"], indent=1), flush=True)
+        results["recall"] = bench_recall()
+        print(json.dumps(results["recall"], indent=1), flush=True)
+    sizes = args.sizes or ([1000, 10000, 100000] if args.full else [1000, 10000])
+    results["stage"] = bench_stage(sizes, n_jobs=args.n_jobs, adaptations=args.adaptations)
+    if args.out:
+        args.out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
