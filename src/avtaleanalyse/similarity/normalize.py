@@ -27,7 +27,9 @@ __all__ = [
     "NUMBER_TOKEN",
     "final_token",
     "mask_parties",
+    "mask_spans",
     "mask_token_list",
+    "party_table",
     "normalize_tokens",
     "raw_tokens",
     "split_sentences",
@@ -79,13 +81,13 @@ def _trust_sequences() -> dict[str, list[tuple[str, ...]]]:
     return _name_sequences(_trust_names())
 
 
-@lru_cache(maxsize=8192)
-def _party_sequences(parties: tuple[str, ...]) -> dict[str, list[tuple[str, ...]]]:
-    own = _name_sequences(parties)
-    merged = {k: list(v) for k, v in _trust_sequences().items()}
-    for k, v in own.items():
-        merged[k] = sorted(set(merged.get(k, [])) | set(v), key=lambda s: (-len(s), s))
-    return merged
+def _variants(words) -> set[str]:
+    return {w for x in words for w in (x, x.capitalize(), x.upper(), x.title())}
+
+
+@lru_cache(maxsize=1)
+def _generic_keys() -> frozenset[str]:
+    return frozenset(_variants(set(_trust_sequences()) | _KOMMUNE_WORDS) | {"HF"})
 
 
 @lru_cache(maxsize=8192)
@@ -93,16 +95,66 @@ def _party_table(
     parties: tuple[str, ...], generic: bool
 ) -> tuple[dict[str, list[tuple[str, ...]]], frozenset[str]]:
     """Name sequences by first token, and the case variants of every token that can start a mask."""
-    seqs = _party_sequences(parties) if generic else _name_sequences(parties)
-    words = set(seqs) | (_KOMMUNE_WORDS if generic else set())
-    keys = {w for x in words for w in (x, x.capitalize(), x.upper(), x.title())}
-    if generic:
-        keys.add("HF")
-    return seqs, frozenset(keys)
+    own = _name_sequences(parties)
+    if not generic:
+        return own, frozenset(_variants(own))
+    seqs = dict(_trust_sequences())
+    for k, v in own.items():
+        seqs[k] = sorted(set(seqs.get(k, [])) | set(v), key=lambda s: (-len(s), s))
+    return seqs, _generic_keys() | _variants(own)
 
 
 def _is_cap(tok: str) -> bool:
     return tok[:1].isupper()
+
+
+def party_table(
+    parties: Sequence[str], *, generic: bool = True
+) -> tuple[dict[str, list[tuple[str, ...]]], frozenset[str]]:
+    """Name token sequences by first token, and every raw token that can start a mask."""
+    return _party_table(tuple(sorted({str(p) for p in parties if p})), generic)
+
+
+def mask_spans(
+    tokens: Sequence[str],
+    hits: Sequence[int],
+    seqs: dict[str, list[tuple[str, ...]]],
+    *,
+    generic: bool = True,
+) -> list[list[int]]:
+    """Merged ``[start, end)`` token spans to mask, checked only at the ``hits`` positions.
+
+    ``hits`` are the positions whose token is in the key set of :func:`party_table`.
+    """
+    spans: list[tuple[int, int]] = []
+    for i in hits:
+        t = tokens[i].lower()
+        for seq in seqs.get(t, ()):
+            k = len(seq)
+            if tuple(x.lower() for x in tokens[i : i + k]) == seq:
+                spans.append((i, i + k))
+                break
+        if generic and i > 0:
+            if t in _KOMMUNE_WORDS:
+                prev = tokens[i - 1]
+                if (_is_cap(prev) and prev.lower() not in _KOMMUNE_WORDS) or _PLACEHOLDER_RE.match(
+                    prev
+                ):
+                    spans.append((i - 1, i))
+            elif tokens[i] == "HF":
+                j = i - 1
+                while j >= 0 and j >= i - 4 and _is_cap(tokens[j]) and not tokens[j].isupper():
+                    j -= 1
+                if j < i - 1:
+                    spans.append((j + 1, i + 1))
+    spans.sort()
+    merged: list[list[int]] = []
+    for a, b in spans:
+        if merged and a < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    return merged
 
 
 def mask_token_list(
@@ -133,38 +185,9 @@ def mask_token_list(
         return [], []
     seqs, keys = _party_table(tuple(sorted({str(p) for p in parties if p})), generic)
     hits = [i for i, t in enumerate(tokens) if t in keys]
-    if not hits:
+    merged = mask_spans(tokens, hits, seqs, generic=generic)
+    if not merged:
         return list(tokens), list(range(n))
-    spans: list[tuple[int, int]] = []
-    for i in hits:
-        t = tokens[i].lower()
-        for seq in seqs.get(t, ()):
-            k = len(seq)
-            if tuple(x.lower() for x in tokens[i : i + k]) == seq:
-                spans.append((i, i + k))
-                break
-        if generic and i > 0:
-            if t in _KOMMUNE_WORDS:
-                prev = tokens[i - 1]
-                if (_is_cap(prev) and prev.lower() not in _KOMMUNE_WORDS) or _PLACEHOLDER_RE.match(
-                    prev
-                ):
-                    spans.append((i - 1, i))
-            elif tokens[i] == "HF":
-                j = i - 1
-                while j >= 0 and j >= i - 4 and _is_cap(tokens[j]) and not tokens[j].isupper():
-                    j -= 1
-                if j < i - 1:
-                    spans.append((j + 1, i + 1))
-    if not spans:
-        return list(tokens), list(range(n))
-    spans.sort()
-    merged: list[list[int]] = []
-    for a, b in spans:
-        if merged and a < merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], b)
-        else:
-            merged.append([a, b])
     out: list[str] = []
     first: list[int] = []
     pos = 0

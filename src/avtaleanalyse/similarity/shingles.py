@@ -13,6 +13,7 @@ distributed engine can map it over partitions.
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,7 +21,13 @@ import numpy as np
 import pandas as pd
 
 from avtaleanalyse import schema
-from avtaleanalyse.similarity.normalize import final_token, mask_token_list, raw_tokens
+from avtaleanalyse.similarity.normalize import (
+    PARTY_TOKEN,
+    final_token,
+    mask_spans,
+    party_table,
+    raw_tokens,
+)
 
 __all__ = [
     "Shingled",
@@ -211,16 +218,45 @@ def shingle_partition(
     )
     munis = units[schema.MUNICIPALITIES].tolist() if schema.MUNICIPALITIES in units else [None] * n
     hfs = units[schema.HEALTH_TRUST].tolist() if schema.HEALTH_TRUST in units else [None] * n
-    per_doc: list[list[str]] = []
-    for text, m, h in zip(texts, munis, hfs, strict=True):
-        toks, _ = mask_token_list(raw_tokens(text), party_names(m, h), generic=mask_generic)
-        per_doc.append(toks)
-    lengths = np.array([len(t) for t in per_doc], dtype=np.int64)
-    flat = [t for toks in per_doc for t in toks]
-    # language form per token (as int code) so nn and nb lemmatise separately
-    is_nn = np.repeat(np.array([lf == "nynorsk" for lf in lforms], dtype=bool), lengths)
+    raw_docs = [raw_tokens(t) for t in texts]
+    raw_len = np.array([len(t) for t in raw_docs], dtype=np.int64)
+    flat = list(itertools.chain.from_iterable(raw_docs))
     codes, uniques = pd.factorize(pd.Series(flat, dtype=object), sort=False)
     codes = np.asarray(codes, dtype=np.int64)
+    uniques = list(uniques) + [PARTY_TOKEN]
+    party_code = len(uniques) - 1
+    # masking: only positions whose token can start a mask are inspected in Python
+    tables = [
+        party_table(party_names(m, h), generic=mask_generic)
+        for m, h in zip(munis, hfs, strict=True)
+    ]
+    all_keys = frozenset().union(*(k for _, k in tables)) if tables else frozenset()
+    hit_codes = np.array([i for i, u in enumerate(uniques[:-1]) if u in all_keys], dtype=np.int64)
+    keep = np.ones(len(codes), dtype=bool)
+    starts = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(raw_len, out=starts[1:])
+    if len(hit_codes):
+        hit_pos = np.flatnonzero(np.isin(codes, hit_codes))
+        hit_doc = np.searchsorted(starts, hit_pos, side="right") - 1
+        brk = np.flatnonzero(np.diff(hit_doc)) + 1
+        for grp in np.split(np.arange(len(hit_pos)), brk) if len(hit_pos) else []:
+            d = int(hit_doc[grp[0]])
+            seqs, keys = tables[d]
+            toks = raw_docs[d]
+            local = [int(p) - int(starts[d]) for p in hit_pos[grp]]
+            local = [i for i in local if toks[i] in keys]
+            for sa, sb in mask_spans(toks, local, seqs, generic=mask_generic):
+                g = int(starts[d])
+                codes[g + sa] = party_code
+                keep[g + sa + 1 : g + sb] = False
+    dropped = np.zeros(len(keep) + 1, dtype=np.int64)
+    np.cumsum(~keep, out=dropped[1:])
+    removed = dropped[starts[1:]] - dropped[starts[:-1]]
+    lengths = raw_len - removed
+    codes = codes[keep]
+    del flat, raw_docs
+    # language form per token (as int code) so nn and nb lemmatise separately
+    is_nn = np.repeat(np.array([lf == "nynorsk" for lf in lforms], dtype=bool), lengths)
     nu = len(uniques)
     key = codes * 2 + is_nn.astype(np.int64)
     inv, ukey = pd.factorize(key, sort=False)
