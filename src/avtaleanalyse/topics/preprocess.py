@@ -179,6 +179,11 @@ def party_name_tokens(health_trust: object, municipalities: object) -> frozenset
         names.append(health_trust)
     if municipalities is not None and not isinstance(municipalities, float):
         names += [str(m) for m in np.asarray(municipalities, dtype=object).ravel() if m]
+    return _party_name_tokens(tuple(names))
+
+
+@cache
+def _party_name_tokens(names: tuple[str, ...]) -> frozenset[str]:
     return frozenset(_name_tokens(names))
 
 
@@ -192,7 +197,7 @@ _TOKEN_RE = re.compile(
 )
 # Texts are analysed in chunks (lines, sentences); identical chunks -- the template text that
 # most agreements share -- are analysed once per transform call.
-_CHUNK_RE = re.compile(r"\n+|[.:;!?]\s+(?=[A-ZÆØÅ§\d])")
+_CHUNK_RE = re.compile(r"[\n.:;!?](?:(?<=\n)|(?=\s+[A-ZÆØÅ§\d]))\s*")
 _SPACE_RE = re.compile(r"\s+")
 
 
@@ -361,7 +366,14 @@ class NorwegianAnalyzer(TransformerMixin, BaseEstimator):
             default_stopwords() if self.stopwords is None else frozenset(self.stopwords)
         )
         self.name_tokens_ = reference_name_tokens() if self.remove_reference_names else frozenset()
+        self._mappers: dict[str, _TermMapper] = {}
         return self
+
+    def __getstate__(self) -> dict:
+        # the chunk cache is a memo of pure results: not part of the fitted state
+        state = self.__dict__.copy()
+        state.pop("_mappers", None)
+        return state
 
     def _columns(self, X) -> tuple[list[str], list[str], list[frozenset[str]]]:
         if isinstance(X, pd.DataFrame):
@@ -396,10 +408,13 @@ class NorwegianAnalyzer(TransformerMixin, BaseEstimator):
             One term list per row, in text order.
         """
         texts, forms, names = self._columns(X)
-        mappers = {
-            form: _TermMapper(form, self.stopwords_, self.name_tokens_, self.min_length)
-            for form in sorted(set(forms))
-        }
+        # memo of chunk -> terms, kept across calls (sections repeat their document's chunks)
+        mappers = self.__dict__.setdefault("_mappers", {})
+        for form in sorted(set(forms)):
+            if form not in mappers:
+                mappers[form] = _TermMapper(
+                    form, self.stopwords_, self.name_tokens_, self.min_length
+                )
         out: list[list[str]] = []
         for text, form, doc_names in zip(texts, forms, names, strict=True):
             mapper = mappers[form]
