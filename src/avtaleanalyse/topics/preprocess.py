@@ -369,6 +369,11 @@ class NorwegianAnalyzer(TransformerMixin, BaseEstimator):
         self._mappers: dict[str, _TermMapper] = {}
         return self
 
+    def clear_cache(self) -> NorwegianAnalyzer:
+        """Forget the chunk memo (frees memory after a run; results do not change)."""
+        self.__dict__.pop("_mappers", None)
+        return self
+
     def __getstate__(self) -> dict:
         # the chunk cache is a memo of pure results: not part of the fitted state
         state = self.__dict__.copy()

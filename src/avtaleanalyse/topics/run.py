@@ -334,6 +334,7 @@ def run_topics(
     else:
         summary = contrast_summary(contrast)
 
+    analyzer.clear_cache()
     parameters = {
         "model": model,
         "level": level,
