@@ -30,11 +30,15 @@ from pathlib import Path
 import numpy as np
 
 
-def _corpus(n_docs: int, *, family_size: int = 25, seed: int = 0):
+def _corpus(n_docs: int, *, family_size: int = 25, seed: int = 0, max_trusts: int = 20):
+    """About ``n_docs`` documents: at most ``max_trusts`` trusts (as in Norway), more
+    agreement texts per trust as the corpus grows, ``family_size`` copies per template."""
     from avtaleanalyse.similarity.synthetic import synthetic_corpus
 
-    n_agreements = 20
-    n_trusts = max(1, round(n_docs / (n_agreements * (family_size + 1))))
+    per_family = family_size + 1
+    n_families = max(1, round(n_docs / per_family))
+    n_trusts = min(max_trusts, n_families)
+    n_agreements = max(1, round(n_families / n_trusts))
     return synthetic_corpus(
         n_trusts=n_trusts,
         n_agreements=n_agreements,

@@ -90,7 +90,7 @@ def _generic_keys() -> frozenset[str]:
     return frozenset(_variants(set(_trust_sequences()) | _KOMMUNE_WORDS) | {"HF"})
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1024)
 def _party_table(
     parties: tuple[str, ...], generic: bool
 ) -> tuple[dict[str, list[tuple[str, ...]]], frozenset[str]]:

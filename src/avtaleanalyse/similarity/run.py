@@ -81,9 +81,21 @@ class SimilarityParams:
     sections: bool = True
 
 
+def _release_arrow_memory() -> None:
+    """Return memory Arrow's allocator keeps after string conversions (bounded peak RSS)."""
+    try:
+        import pyarrow as pa
+
+        pa.default_memory_pool().release_unused()
+    except (ImportError, AttributeError):  # pragma: no cover
+        pass
+
+
 def _shingle_job(args: tuple[pd.DataFrame, dict]) -> Shingled:
     df, kw = args
-    return shingle_partition(df, **kw)
+    out = shingle_partition(df, **kw)
+    _release_arrow_memory()
+    return out
 
 
 def shingle_corpus(
@@ -91,7 +103,7 @@ def shingle_corpus(
     *,
     ngram: int = 5,
     common_form: bool = True,
-    partition_size: int = 2000,
+    partition_size: int = 500,
     n_jobs: int = 1,
     id_column: str = schema.DOC_ID,
 ) -> Shingled:
