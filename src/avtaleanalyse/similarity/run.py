@@ -75,7 +75,7 @@ class SimilarityParams:
     adaptation_min_tokens: int = 3
     section_min_jaccard: float = 0.5
     section_min_tokens: int = 20
-    partition_size: int = 2000
+    partition_size: int = 500
     n_jobs: int = 1
     adaptations: bool = True
     sections: bool = True
