@@ -43,3 +43,14 @@ def test_spans_point_into_original_text():
     assert text[spans[0, 0] : spans[0, 1]] == "Stord"
     assert text[spans[3, 0] : spans[3, 1]] == "Helse Fonna HF"
     assert split_sentences("En. To!\nTre") == [(0, 3), (3, 7), (8, 11)]
+
+
+def test_extra_nn_nb_pairs_make_parallel_sentences_equal():
+    nn = "Kommunen har ansvar for å gje eit forsvarleg tilbod etter utskriving frå sjukehuset."
+    nb = "Kommunen har ansvar for å gi et forsvarlig tilbud etter utskrivning fra sykehuset."
+    a, _ = normalize_tokens(nn, language_form="nynorsk")
+    b, _ = normalize_tokens(nb, language_form="bokmal")
+    assert a == b
+    nn2, _ = normalize_tokens("Avtalen skal evaluerast saman.", language_form="nynorsk")
+    nb2, _ = normalize_tokens("Avtalen skal evalueres sammen.", language_form="bokmal")
+    assert nn2 == nb2

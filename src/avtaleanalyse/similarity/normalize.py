@@ -225,7 +225,41 @@ def final_token(token: str, language_form: str = "bokmal", common_form: bool = T
     if not common_form:
         return low
     lf = "nynorsk" if language_form == "nynorsk" else "bokmal"
-    return normalize_token_form(lemmatize([low], language_form=lf)[0].lower())
+    lemma = normalize_token_form(lemmatize([low], language_form=lf)[0].lower())
+    if lf == "nynorsk":
+        lemma = _nn_extra(lemma)
+    return lemma
+
+
+#: nynorsk → bokmål lemma pairs missing from ``resources/nn_nb_lemmas.tsv`` (found by comparing
+#: parallel nn/nb agreement sentences); to be moved there by the integrator.
+NN_NB_EXTRA = {
+    "saman": "sammen",
+    "gje": "gi",
+    "tilbod": "tilbud",
+    "leggje": "legge",
+    "pårøranda": "pårørende",
+    "pårørande": "pårørende",
+    "samarbeidsutval": "samarbeidsutvalg",
+    "utval": "utvalg",
+    "tenesteavtale": "tjenesteavtale",
+    "helseføretak": "helseforetak",
+    "sjukehus": "sykehus",
+    "kvar": "hver",
+    "ikkje": "ikke",
+}
+
+
+def _nn_extra(lemma: str) -> str:
+    """Extra nn→nb lemma pairs and two suffix rules (``-leg`` → ``-lig``, passive ``-ast`` → ``-e``)."""
+    got = NN_NB_EXTRA.get(lemma)
+    if got is not None:
+        return got
+    if len(lemma) > 5 and lemma.endswith("leg"):
+        return lemma[:-3] + "lig"
+    if len(lemma) > 6 and lemma.endswith("ast"):
+        return lemma[:-3] + "e"
+    return lemma
 
 
 def to_common_form(tokens: Sequence[str], *, language_form: str = "bokmal") -> list[str]:
