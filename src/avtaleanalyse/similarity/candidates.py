@@ -148,9 +148,11 @@ def sets_without(shingled: Shingled, exclude: np.ndarray | None) -> Shingled:
     if exclude is None or len(exclude) == 0:
         return shingled
     keep = ~member_mask(shingled.sets, np.asarray(exclude, dtype=np.uint32))
-    csum = np.zeros(len(keep) + 1, dtype=np.int64)
-    np.cumsum(keep, out=csum[1:])
-    offs = csum[shingled.set_offsets]
+    gone = np.flatnonzero(~keep)  # few: only boilerplate occurrences
+    unit = np.searchsorted(shingled.set_offsets, gone, side="right") - 1
+    per_unit = np.bincount(unit, minlength=len(shingled))
+    offs = shingled.set_offsets.copy()
+    offs[1:] -= np.cumsum(per_unit)
     return Shingled(
         ids=shingled.ids,
         seq_offsets=shingled.seq_offsets,

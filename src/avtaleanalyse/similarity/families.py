@@ -108,6 +108,10 @@ def cluster_families(
     """
     ids = np.asarray(sorted(map(str, doc_ids)))
     n = len(ids)
+    if n == 0:
+        return pd.DataFrame(
+            {schema.DOC_ID: [], schema.FAMILY_ID: [], "family_size": [], "family_cohesion": []}
+        )
     pos = {d: i for i, d in enumerate(ids)}
     sim = pair_similarity(pairs, measure=measure) if len(pairs) else np.empty(0)
     a = np.array([pos[d] for d in pairs[schema.DOC_A]], dtype=np.int64) if len(pairs) else sim
@@ -117,17 +121,26 @@ def cluster_families(
     _, comp = connected_components(g, directed=False)
     label = np.full(n, -1, dtype=np.int64)
     next_label = 0
-    pair_comp = comp[a] if len(pairs) else np.empty(0, dtype=np.int64)
-    for c in np.unique(comp):
-        members = np.flatnonzero(comp == c)
+    # group documents and (within-component) pairs by component once
+    doc_order = np.argsort(comp, kind="stable")
+    comp_sorted = comp[doc_order]
+    doc_groups = np.split(doc_order, np.flatnonzero(np.diff(comp_sorted)) + 1)
+    same = comp[a] == comp[b] if len(pairs) else np.zeros(0, dtype=bool)
+    pidx = np.flatnonzero(same)
+    pcomp = comp[a[pidx]] if len(pidx) else np.zeros(0, dtype=np.int64)
+    porder = np.argsort(pcomp, kind="stable")
+    pidx, pcomp = pidx[porder], pcomp[porder]
+    pstart = np.searchsorted(pcomp, np.arange(comp.max() + 2 if n else 1))
+    local = np.full(n, -1, dtype=np.int64)
+    for members in doc_groups:
         m = len(members)
+        c = int(comp[members[0]])
         if m <= 2 or m > max_component:
             label[members] = next_label
             next_label += 1
             continue
-        local = np.full(n, -1, dtype=np.int64)
         local[members] = np.arange(m)
-        sel = (pair_comp == c) & (comp[b] == c)
+        sel = pidx[pstart[c] : pstart[c + 1]]
         dist = np.ones((m, m), dtype=np.float64)
         la, lb = local[a[sel]], local[b[sel]]
         dist[la, lb] = dist[lb, la] = 1.0 - sim[sel]
@@ -135,8 +148,8 @@ def cluster_families(
         iu = np.triu_indices(m, 1)
         z = linkage(dist[iu], method=method)
         sub = fcluster(z, t=1.0 - threshold, criterion="distance")
-        for s in np.unique(sub):
-            label[members[sub == s]] = next_label
+        for s_ in np.unique(sub):
+            label[members[sub == s_]] = next_label
             next_label += 1
     # number families by their smallest member id (ids are sorted)
     first_pos: dict[int, int] = {}

@@ -12,6 +12,7 @@ prototypes of families from at least ``min_trusts`` distinct health trusts.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -118,11 +119,8 @@ def family_prototypes(
     for fam, grp in families.groupby(schema.FAMILY_ID, sort=True):
         members = sorted(grp[schema.DOC_ID].astype(str))
         rows = [row[m] for m in members if m in row]
-        hfs = pd.Series([trust.get(m) for m in members], dtype=object).dropna()
-        hf = None
-        if len(hfs):
-            vc = hfs.value_counts()
-            hf = sorted(vc[vc == vc.max()].index)[0]
+        votes = Counter(h for h in (trust.get(m) for m in members) if isinstance(h, str))
+        hf = min(votes, key=lambda h: (-votes[h], h)) if votes else None
         if len(rows) < 2:
             sets[fam] = np.empty(0, dtype=np.uint32)
             base = members[0]

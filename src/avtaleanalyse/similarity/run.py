@@ -198,7 +198,9 @@ def similarity_tables(
         timings[name] = now - t0
         t0 = now
 
-    docs = documents.sort_values(schema.DOC_ID, kind="mergesort").reset_index(drop=True)
+    # internal order is irrelevant (outputs are sorted when written); no copy of the texts
+    docs = documents.reset_index(drop=True)
+    _release_arrow_memory()  # what reading the tables left in Arrow's pool
     sh = shingle_corpus(
         docs,
         ngram=p.ngram,
@@ -211,6 +213,7 @@ def similarity_tables(
         sh, max_df=p.boilerplate_max_df, min_documents=p.boilerplate_min_documents, seed=p.seed
     )
     shx = sets_without(sh, boiler)
+    sh = sh.without_sets()  # full sets are recomputed per family from the sequences
     lap("boilerplate")
     sig = signatures(shx, num_perm=p.num_perm, seed=p.seed)
     lap("signatures")

@@ -12,6 +12,7 @@ distributed engine can map it over partitions.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import itertools
 from collections.abc import Sequence
@@ -117,8 +118,9 @@ class Shingled:
     seq_offsets, seq : numpy.ndarray
         CSR layout of each unit's shingle hashes in text order (uint32): unit ``i`` has
         ``seq[seq_offsets[i]:seq_offsets[i+1]]``; shingle ``j`` covers tokens ``j..j+n-1``.
-    set_offsets, sets : numpy.ndarray
-        CSR layout of each unit's sorted distinct shingle hashes (uint32).
+    set_offsets, sets : numpy.ndarray or None
+        CSR layout of each unit's sorted distinct shingle hashes (uint32); ``None`` after
+        :meth:`without_sets`.
     n_tokens : numpy.ndarray
         Number of comparison tokens per unit.
     ngram : int
@@ -127,8 +129,8 @@ class Shingled:
     ids: np.ndarray
     seq_offsets: np.ndarray
     seq: np.ndarray
-    set_offsets: np.ndarray
-    sets: np.ndarray
+    set_offsets: np.ndarray | None
+    sets: np.ndarray | None
     n_tokens: np.ndarray
     ngram: int
 
@@ -136,8 +138,14 @@ class Shingled:
         return len(self.ids)
 
     def set_of(self, i: int) -> np.ndarray:
-        """Sorted distinct shingle hashes of unit ``i``."""
+        """Sorted distinct shingle hashes of unit ``i`` (from the sequence if sets were dropped)."""
+        if self.sets is None:
+            return np.unique(self.seq_of(i))
         return self.sets[self.set_offsets[i] : self.set_offsets[i + 1]]
+
+    def without_sets(self) -> Shingled:
+        """The same shingles without the stored sets (saves memory; sets recomputed on demand)."""
+        return dataclasses.replace(self, sets=None, set_offsets=None)
 
     def seq_of(self, i: int) -> np.ndarray:
         """Shingle hashes of unit ``i`` in text order."""
