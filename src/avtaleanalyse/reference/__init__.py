@@ -11,7 +11,18 @@ from importlib import resources
 
 import pandas as pd
 
-__all__ = ["health_trusts", "municipalities", "reference_path"]
+__all__ = [
+    "canonical_health_trust",
+    "canonical_municipality",
+    "find_health_trusts",
+    "health_trust_counties",
+    "health_trusts",
+    "historic_municipalities",
+    "municipalities",
+    "municipality_number",
+    "reference_path",
+    "resolve_municipality",
+]
 
 
 def reference_path(name: str):
@@ -47,6 +58,19 @@ def health_trusts() -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``canonical_name``, ``rhf``, ``kind`` (hf|private), ``aliases``
-        (';'-separated spellings and abbreviations, bokmål and nynorsk).
+        (';'-separated spellings and abbreviations, bokmål and nynorsk), ``counties``
+        (';'-separated 2020–2023 counties of the catchment area).
     """
     return _read("health_trusts.csv").copy()
+
+
+# name matching lives in its own module; imported last because it reads the tables above
+from avtaleanalyse.reference.matching import (  # noqa: E402
+    canonical_health_trust,
+    canonical_municipality,
+    find_health_trusts,
+    health_trust_counties,
+    historic_municipalities,
+    municipality_number,
+    resolve_municipality,
+)
