@@ -18,7 +18,7 @@ import pandas as pd
 from avtaleanalyse import schema
 from avtaleanalyse.similarity.normalize import normalize_tokens
 from avtaleanalyse.similarity.prototypes import Prototypes, covered_tokens, runs
-from avtaleanalyse.similarity.shingles import Shingled, party_names
+from avtaleanalyse.similarity.shingles import Shingled, party_names, sorted_unique
 
 __all__ = ["KIND", "document_adaptations", "local_adaptations", "side_by_side_html"]
 
@@ -107,7 +107,7 @@ def document_adaptations(
         recs.append((kind, text[s:e], s, e, b - a, ptext))
     # removed: prototype tokens of the base that the document does not cover
     proto_mask = covered_tokens(base_seq, base_n_tokens, consensus, k)
-    doc_set = np.unique(seq)
+    doc_set = sorted_unique(seq)
     doc_cov = covered_tokens(base_seq, base_n_tokens, doc_set, k)
     dpos = _first_positions(seq)
     for a, b in runs(proto_mask & ~doc_cov):

@@ -20,7 +20,7 @@ from scipy.sparse.csgraph import connected_components
 
 from avtaleanalyse import schema
 from avtaleanalyse.similarity.minhash import pair_minhash_jaccard
-from avtaleanalyse.similarity.shingles import Shingled
+from avtaleanalyse.similarity.shingles import Shingled, sorted_unique, unique_inverse
 
 __all__ = [
     "all_pairs_exact",
@@ -112,7 +112,7 @@ def pairs_from_band_keys(
     if not chunks:
         return np.empty((0, 2), dtype=np.int64)
     allp = np.concatenate(chunks)
-    code = np.unique(allp[:, 0] * np.int64(n) + allp[:, 1])
+    code = sorted_unique(allp[:, 0] * np.int64(n) + allp[:, 1])
     return np.stack([code // n, code % n], axis=1)
 
 
@@ -137,9 +137,11 @@ def member_mask(values: np.ndarray, ref: np.ndarray, *, chunk: int = 1 << 22) ->
         return out
     for s in range(0, len(values), chunk):
         v = values[s : s + chunk]
-        pos = np.searchsorted(ref, v)
+        order = np.argsort(v)  # sorted queries: cache-friendly search
+        vs = v[order]
+        pos = np.searchsorted(ref, vs)
         pos[pos >= len(ref)] = 0
-        out[s : s + chunk] = ref[pos] == v
+        out[s + order] = ref[pos] == vs
     return out
 
 
@@ -169,7 +171,7 @@ def _incidence(shingled: Shingled, rows: np.ndarray) -> sp.csr_matrix:
     lens = (offs[rows + 1] - offs[rows]).astype(np.int64)
     idx = np.concatenate([np.arange(offs[r], offs[r + 1]) for r in rows]) if len(rows) else []
     vals = shingled.sets[np.asarray(idx, dtype=np.int64)]
-    uniq, cols = np.unique(vals, return_inverse=True)
+    uniq, cols = unique_inverse(vals)
     indptr = np.zeros(len(rows) + 1, dtype=np.int64)
     np.cumsum(lens, out=indptr[1:])
     data = np.ones(len(cols), dtype=np.float32)
@@ -199,7 +201,7 @@ def overlap_counts(shingled: Shingled, pairs: np.ndarray, *, block_rows: int = 2
     brk = np.flatnonzero(comp_sorted[1:] != comp_sorted[:-1]) + 1
     for grp in np.split(order, brk):
         pa, pb = pairs[grp, 0], pairs[grp, 1]
-        members = np.unique(np.concatenate([pa, pb]))
+        members = sorted_unique(np.concatenate([pa, pb]))
         local = {int(m): i for i, m in enumerate(members)}
         la = np.array([local[int(x)] for x in pa], dtype=np.int64)
         lb = np.array([local[int(x)] for x in pb], dtype=np.int64)

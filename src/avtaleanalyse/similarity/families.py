@@ -16,7 +16,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from avtaleanalyse import schema
-from avtaleanalyse.similarity.shingles import Shingled
+from avtaleanalyse.similarity.shingles import Shingled, unique_counts
 
 __all__ = ["boilerplate_shingles", "cluster_families", "pair_similarity"]
 
@@ -56,7 +56,7 @@ def boilerplate_shingles(
     if n > sample:
         rows = np.sort(np.random.default_rng(seed).choice(n, size=sample, replace=False))
     vals = np.concatenate([shingled.set_of(int(i)) for i in rows])
-    uniq, counts = np.unique(vals, return_counts=True)
+    uniq, counts = unique_counts(vals)
     return uniq[counts > max_df * len(rows)].astype(np.uint32)
 
 

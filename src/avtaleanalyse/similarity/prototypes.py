@@ -21,7 +21,7 @@ import pandas as pd
 from avtaleanalyse import schema
 from avtaleanalyse.similarity.candidates import member_mask
 from avtaleanalyse.similarity.normalize import normalize_tokens
-from avtaleanalyse.similarity.shingles import Shingled
+from avtaleanalyse.similarity.shingles import Shingled, sorted_unique, unique_counts
 
 __all__ = [
     "Prototypes",
@@ -84,6 +84,7 @@ def family_prototypes(
     documents: pd.DataFrame | None = None,
     *,
     majority: float = 0.5,
+    batch: int = 256,
 ) -> Prototypes:
     """Consensus shingles and base member of every family.
 
@@ -97,6 +98,8 @@ def family_prototypes(
         Optional, for ``is_template`` (base choice) and ``health_trust``.
     majority
         A shingle is in the prototype when more than this share of members have it.
+    batch
+        Families processed together in one vectorised pass.
 
     Returns
     -------
@@ -116,33 +119,60 @@ def family_prototypes(
     trust = meta[schema.HEALTH_TRUST].to_dict() if schema.HEALTH_TRUST in meta else {}
     recs = []
     sets: dict[str, np.ndarray] = {}
-    for fam, grp in families.groupby(schema.FAMILY_ID, sort=True):
-        members = sorted(grp[schema.DOC_ID].astype(str))
-        rows = [row[m] for m in members if m in row]
-        votes = Counter(h for h in (trust.get(m) for m in members) if isinstance(h, str))
-        hf = min(votes, key=lambda h: (-votes[h], h)) if votes else None
-        if len(rows) < 2:
-            sets[fam] = np.empty(0, dtype=np.uint32)
-            base = members[0]
-        else:
-            vals = np.concatenate([shingled.set_of(r) for r in rows])
-            uniq, counts = np.unique(vals, return_counts=True)
-            cons = uniq[counts > majority * len(rows)].astype(np.uint32)
-            sets[fam] = cons
-            score = []
-            for m, r in zip(members, rows, strict=False):
-                s = shingled.set_of(r)
-                score.append((not bool(is_tmpl.get(m, False)), -int(member_mask(s, cons).sum()), m))
-            base = min(score)[2]
-        recs.append(
-            {
-                schema.FAMILY_ID: fam,
-                "base_doc_id": base,
-                "n_members": len(members),
-                schema.HEALTH_TRUST: hf,
-                "n_shingles": len(sets[fam]),
-            }
-        )
+    groups = [
+        (fam, sorted(grp[schema.DOC_ID].astype(str)))
+        for fam, grp in families.groupby(schema.FAMILY_ID, sort=True)
+    ]
+    mask32 = np.uint64(0xFFFFFFFF)
+    sh32 = np.uint64(32)
+    for start in range(0, len(groups), batch):
+        chunk = groups[start : start + batch]
+        # member rows of the multi-member families of this batch
+        mem_rows, mem_fam, mem_ids = [], [], []
+        for k, (_, members) in enumerate(chunk):
+            rows = [row[m] for m in members if m in row]
+            if len(rows) >= 2:
+                mem_rows.extend(rows)
+                mem_fam.extend([k] * len(rows))
+                mem_ids.extend(m for m in members if m in row)
+        cons_by_fam: dict[int, np.ndarray] = {}
+        score = np.zeros(len(mem_rows), dtype=np.int64)
+        if mem_rows:
+            seqs = [shingled.seq_of(r) for r in mem_rows]
+            lens = np.array([len(x) for x in seqs], dtype=np.int64)
+            mem_local = np.repeat(np.arange(len(mem_rows), dtype=np.uint64), lens)
+            doc_keys = sorted_unique((mem_local << sh32) | np.concatenate(seqs).astype(np.uint64))
+            m_of = (doc_keys >> sh32).astype(np.int64)
+            hashes = doc_keys & mask32
+            fam_of = np.asarray(mem_fam, dtype=np.uint64)[m_of]
+            fam_keys = (fam_of << sh32) | hashes
+            uk, counts = unique_counts(fam_keys)
+            size = np.bincount(np.asarray(mem_fam), minlength=len(chunk))
+            cons = uk[counts > majority * size[(uk >> sh32).astype(np.int64)]]
+            cf = (cons >> sh32).astype(np.int64)
+            bounds = np.searchsorted(cf, np.arange(len(chunk) + 1))
+            for k in range(len(chunk)):
+                cons_by_fam[k] = (cons[bounds[k] : bounds[k + 1]] & mask32).astype(np.uint32)
+            score = np.bincount(m_of, weights=member_mask(fam_keys, cons), minlength=len(mem_rows))
+        score_of = dict(zip(mem_ids, score.tolist(), strict=True))
+        for k, (fam, members) in enumerate(chunk):
+            votes = Counter(h for h in (trust.get(m) for m in members) if isinstance(h, str))
+            hf = min(votes, key=lambda h: (-votes[h], h)) if votes else None
+            cons_k = cons_by_fam.get(k, np.empty(0, dtype=np.uint32))
+            sets[fam] = cons_k
+            base = min(
+                members,
+                key=lambda m: (not bool(is_tmpl.get(m, False)), -score_of.get(m, 0), m),
+            )
+            recs.append(
+                {
+                    schema.FAMILY_ID: fam,
+                    "base_doc_id": base,
+                    "n_members": len(members),
+                    schema.HEALTH_TRUST: hf,
+                    "n_shingles": len(cons_k),
+                }
+            )
     table = pd.DataFrame(
         recs,
         columns=[schema.FAMILY_ID, "base_doc_id", "n_members", schema.HEALTH_TRUST, "n_shingles"],
@@ -163,10 +193,10 @@ def national_model(prototypes: Prototypes, *, min_trusts: int = 3) -> np.ndarray
     for _, grp in t.groupby(schema.HEALTH_TRUST, sort=True):
         fams = [prototypes.sets[f] for f in grp[schema.FAMILY_ID] if len(prototypes.sets[f])]
         if fams:
-            per_trust.append(np.unique(np.concatenate(fams)))
+            per_trust.append(sorted_unique(np.concatenate(fams)))
     if len(per_trust) < min_trusts:
         return np.empty(0, dtype=np.uint32)
-    uniq, counts = np.unique(np.concatenate(per_trust), return_counts=True)
+    uniq, counts = unique_counts(np.concatenate(per_trust))
     return uniq[counts >= min_trusts].astype(np.uint32)
 
 

@@ -37,6 +37,9 @@ __all__ = [
     "shingle_hash",
     "shingle_partition",
     "shingle_sequence",
+    "sorted_unique",
+    "unique_counts",
+    "unique_inverse",
     "token_hash",
 ]
 
@@ -72,6 +75,34 @@ def shingle_hash(tokens: Sequence[str]) -> int:
         acc ^= acc >> 31
     acc = _fmix64_int(acc)
     return ((acc >> 32) ^ acc) & 0xFFFFFFFF
+
+
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values by sorting (numpy 2.4's hash-based ``np.unique`` is slow here)."""
+    a = np.sort(np.asarray(values))
+    if len(a) < 2:
+        return a
+    return a[np.concatenate(([True], a[1:] != a[:-1]))]
+
+
+def unique_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct values and how often each occurs (sort-based)."""
+    a = np.sort(np.asarray(values))
+    if len(a) == 0:
+        return a, np.zeros(0, dtype=np.int64)
+    first = np.flatnonzero(np.concatenate(([True], a[1:] != a[:-1])))
+    return a[first], np.diff(np.append(first, len(a)))
+
+
+def unique_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct values and the index of each input value among them (sort-based)."""
+    v = np.asarray(values)
+    order = np.argsort(v, kind="stable")
+    a = v[order]
+    flag = np.concatenate(([True], a[1:] != a[:-1])) if len(a) else np.zeros(0, dtype=bool)
+    inv = np.empty(len(v), dtype=np.int64)
+    inv[order] = np.cumsum(flag) - 1
+    return a[flag], inv
 
 
 def _fmix64(h: np.ndarray) -> np.ndarray:
@@ -140,7 +171,7 @@ class Shingled:
     def set_of(self, i: int) -> np.ndarray:
         """Sorted distinct shingle hashes of unit ``i`` (from the sequence if sets were dropped)."""
         if self.sets is None:
-            return np.unique(self.seq_of(i))
+            return sorted_unique(self.seq_of(i))
         return self.sets[self.set_offsets[i] : self.set_offsets[i + 1]]
 
     def without_sets(self) -> Shingled:
