@@ -75,7 +75,8 @@ _NUM = r"(?:nr\.?\s*|no\.?\s*)?(\d{1,2}[A-Ha-h]?(?![\w])(?:\s*(?:og|,|&|\+)\s*\d
 _SINGULAR = r"(?:en|n|a)?(?![\wæøå])"
 _KIND_PATTERNS = {
     "saeravtale": re.compile(
-        rf"\b(?:s(?:æ|ae)ravtale|underavtale|tilleggsavtale){_SINGULAR}", re.I
+        rf"\b(?:s(?:æ|ae)ravtale|underavtale|tilleggsavtale|lokal\s+samarbeidsavtale){_SINGULAR}",
+        re.I,
     ),
     "overordnet": re.compile(
         rf"\b(?:overordn\w*\s+samarbeidsavtale{_SINGULAR}|rammeavtale{_SINGULAR}|"
@@ -181,6 +182,9 @@ def _kind_from_body(text: str) -> tuple[str | None, str | None]:
                 re.I,
             )
         )
+    counts["saeravtale"] += 2 * len(
+        re.findall(r"\ber\s+(?:en|ei|ein)\s+(?:s(?:æ|ae)ravtale|underavtale)\b", text, re.I)
+    )
     if re.search(r"\bdenne\s+overordn\w*\s+samarbeidsavtal", text, re.I):
         counts["overordnet"] += 2
     if not counts or counts.most_common(1)[0][1] == 0:
