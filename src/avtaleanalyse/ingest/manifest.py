@@ -140,7 +140,7 @@ def read_manifest(path: str | PathLike[str]) -> pd.DataFrame:
         ``title``, ``agreement_kind``, ``agreement_number`` (Int64), ``agreement_label``,
         ``health_trust`` (canonical), ``municipalities`` (list of canonical names, or None
         where the cell was blank), ``year`` (Int64), ``language_form``, ``comment``.
-        Blank cells are None / <NA>.
+        Blank cells are missing values (None, NaN or <NA>).
 
     Raises
     ------
