@@ -90,8 +90,8 @@ def test_templates_have_no_municipalities_and_signed_copies_do():
 def test_years_where_the_text_states_them():
     docs = _direct().set_index(S.SOURCE_PATH)
     assert docs.loc["helsebergen_overordnet1_template_2022.txt", S.YEAR] == 2022
-    assert (
-        docs.loc["helsebergen_saeravtale7_helsefagarbeider_template_docplayer.txt", S.YEAR] is None
+    assert pd.isna(
+        docs.loc["helsebergen_saeravtale7_helsefagarbeider_template_docplayer.txt", S.YEAR]
     )
 
 
