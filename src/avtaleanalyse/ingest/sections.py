@@ -73,7 +73,10 @@ def _candidates(text: str) -> list[_Candidate]:
         )
     for regex, style in ((_PARAGRAPH_RE, "paragraph"), (_CHAPTER_RE, "chapter")):
         for m in regex.finditer(text):
-            out.append(_Candidate(m.start(), m.end(), m.group(1), (int(m.group(1)),), style))
+            line_start = not text[text.rfind("\n", 0, m.start()) + 1 : m.start()].strip()
+            out.append(
+                _Candidate(m.start(), m.end(), m.group(1), (int(m.group(1)),), style, line_start)
+            )
     return sorted(out, key=lambda c: c.start)
 
 
@@ -120,6 +123,7 @@ def _score(chain: list[_Candidate], text: str) -> int:
         body = text[a.end : b.start if b else len(text)]
         words = len(re.findall(r"[^\W\d_]{2,}", body))
         score += min(words, 60) if words >= 4 else 0
+        score += 1 if a.line_start and words >= 1 else 0
     return score
 
 
