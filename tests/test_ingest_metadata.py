@@ -202,3 +202,30 @@ def test_title_from_hint_or_first_line():
         infer_metadata("\n\nTenesteavtale 2\nMeir", title_hint=None, source_path="a")["title"]
         == "Tenesteavtale 2"
     )
+
+
+def test_parties_beat_municipalities_named_in_passing():
+    text = (
+        "Tjenesteavtale 11\nAvtalen er inngått mellom Askøy kommune og Helse Bergen HF.\n\n"
+        "Legevakta er lagt til Bergen kommune som vertskommune."
+    )
+    assert infer_metadata(text, title_hint=None, source_path="a")["municipalities"] == ["Askøy"]
+
+
+def test_pdf_metadata_title_hint():
+    meta = infer_metadata(
+        "Avtalen er inngått mellom Bodø kommune og Nordlandssykehuset HF.",
+        title_hint="Microsoft Word - TA 6 Bodø.docx",
+        source_path="x.pdf",
+    )
+    assert meta["title"] == "TA 6 Bodø"
+    assert (meta["agreement_kind"], meta["agreement_number"]) == ("tjenesteavtale", 6)
+    assert meta["municipalities"] == ["Bodø"] and meta["health_trust"] == "Nordlandssykehuset HF"
+
+
+def test_upper_case_party_and_historic_name():
+    text = "SAMARBEIDSAVTALE\nmellom\nFUSA KOMMUNE\nog\nHelse Bergen HF\nInngått 15.06.2012"
+    meta = infer_metadata(text, title_hint=None, source_path="a.pdf")
+    assert meta["agreement_kind"] == "overordnet"
+    assert meta["municipalities"] == ["Fusa"] and meta["municipality_numbers"] == ["1241"]
+    assert meta["year"] == 2012

@@ -265,14 +265,29 @@ def _resolve_phrase(phrase: str, counties: tuple[str, ...]) -> list[str]:
     return out
 
 
-def find_municipalities(text: str, *, counties: tuple[str, ...] = ()) -> list[str]:
-    """Municipalities named as such in ``text`` (canonical names, in order of first mention)."""
-    found: list[str] = []
+_PARTY_CUE_RE = re.compile(r"\b(?:mellom|inngått\s+av|partar|parter|partane|partene)\b", re.I)
+
+
+def find_municipalities(
+    text: str, *, counties: tuple[str, ...] = (), prefer_parties: bool = False
+) -> list[str]:
+    """Municipalities named as such in ``text`` (canonical names, in order of first mention).
+
+    With ``prefer_parties``, if some mentions follow a party cue ("mellom", "partane") within
+    the same sentence, only those are returned (a host municipality named in passing is not
+    a party).
+    """
+    found: list[tuple[str, bool]] = []
     for regex in (_KOMMUNE_RE, _KOMMUNANE_RE):
         for m in regex.finditer(text):
+            before = text[max(0, m.start() - 100) : m.start()]
+            before = re.split(r"[.!?]\s|\n\s*\n", before)[-1]
+            cue = bool(_PARTY_CUE_RE.search(before))
             for name in _resolve_phrase(m.group(1), counties):
-                found.append(name)
-    return list(dict.fromkeys(found))
+                found.append((name, cue))
+    if prefer_parties and any(cue for _, cue in found):
+        found = [f for f in found if f[1]]
+    return list(dict.fromkeys(name for name, _ in found))
 
 
 def _municipalities_by_frequency(text: str, counties: tuple[str, ...]) -> list[str]:
@@ -395,8 +410,15 @@ _GENERIC_TITLE_RE = re.compile(
 )
 
 
-def _title(title_hint: str | None, text: str, source_path: str) -> str:
+def _clean_hint(title_hint: str | None) -> str:
+    """A reader's title without "Microsoft Word - " prefixes and file extensions."""
     hint = re.sub(r"\s+", " ", title_hint or "").strip()
+    hint = re.sub(r"^(?:microsoft\s+word|microsoft\s+powerpoint|word)\s*-\s*", "", hint, flags=re.I)
+    return re.sub(r"\.(?:docx?|odt|pdf|rtf|txt|html?)$", "", hint, flags=re.I).strip()
+
+
+def _title(title_hint: str | None, text: str, source_path: str) -> str:
+    hint = _clean_hint(title_hint)
     hint = re.sub(r"\s*[|–-]\s*(?:saman\.no|docplayer\.me|[\w.]+\.no)\s*$", "", hint, flags=re.I)
     if len(hint) >= 6 and not _GENERIC_TITLE_RE.match(hint):
         return hint
@@ -435,7 +457,7 @@ def infer_metadata(text: str, *, title_hint: str | None, source_path: str) -> di
     title = _title(title_hint, text, source_path)
     first = _first_line(text)
     head = text[:HEAD_CHARS]
-    hint = title_hint or ""
+    hint = _clean_hint(title_hint)
 
     language_form = detect_language_form(text or title)
 
@@ -445,7 +467,11 @@ def infer_metadata(text: str, *, title_hint: str | None, source_path: str) -> di
     # municipalities and templates: the parties are named in the title and the head
     party_text = f"{hint}\n{head}"
     placeholder = is_template_text(party_text)
-    municipalities = [] if placeholder else find_municipalities(party_text, counties=counties)
+    municipalities = (
+        []
+        if placeholder
+        else find_municipalities(party_text, counties=counties, prefer_parties=True)
+    )
     regional = bool(_REGIONAL_RE.search(party_text))
     if not municipalities and not placeholder and not regional:
         municipalities = _municipalities_by_frequency(text, counties)
@@ -462,6 +488,8 @@ def infer_metadata(text: str, *, title_hint: str | None, source_path: str) -> di
         kind, label = find_kind_and_number(source)
         if kind:
             break
+    if kind is None and hint:
+        kind, label = _kind_from_path(hint + ".x")  # abbreviations such as "TA 6 Bodø"
     if kind is None:
         kind, label = _kind_from_path(source_path)
     if kind is None:
