@@ -229,3 +229,16 @@ def test_upper_case_party_and_historic_name():
     assert meta["agreement_kind"] == "overordnet"
     assert meta["municipalities"] == ["Fusa"] and meta["municipality_numbers"] == ["1241"]
     assert meta["year"] == 2012
+
+
+def test_kind_on_a_later_head_line():
+    text = (
+        "Samarbeidsavtale om behandlingsforløp for pasienter med psykiske lidelser\n"
+        "Delavtale 2A\nmellom Stavanger kommune og Helse Stavanger HF"
+    )
+    meta = infer_metadata(text, title_hint="Samarbeidsavtale om behandlingsforløp", source_path="a")
+    assert (meta["agreement_kind"], meta["agreement_label"], meta["agreement_number"]) == (
+        "delavtale",
+        "2A",
+        2,
+    )

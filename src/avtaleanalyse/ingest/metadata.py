@@ -70,6 +70,17 @@ def _first_line(text: str, *, limit: int = 250) -> str:
     return ""
 
 
+def _first_lines(text: str, *, n: int, limit: int = 250) -> list[str]:
+    out = []
+    for line in text.splitlines():
+        line = re.sub(r"^\s*\d{1,3}\s+(?=[A-ZÆØÅ])", "", line.strip())
+        if len(line) >= 4:
+            out.append(line[:limit])
+            if len(out) == n:
+                break
+    return out
+
+
 # --- kind and number ----------------------------------------------------------------
 _NUM = r"(?:nr\.?\s*|no\.?\s*)?(\d{1,2}[A-Ha-h]?(?![\w])(?:\s*(?:og|,|&|\+)\s*\d{1,2}[A-Ha-h]?(?![\w]))*)"
 _SINGULAR = r"(?:en|n|a)?(?![\wæøå])"
@@ -484,7 +495,7 @@ def infer_metadata(text: str, *, title_hint: str | None, source_path: str) -> di
         health_trust = _trust_from_counties(municipalities)
 
     kind, label = None, None
-    for source in (hint, first):
+    for source in (hint, *_first_lines(text, n=4)):
         kind, label = find_kind_and_number(source)
         if kind:
             break
