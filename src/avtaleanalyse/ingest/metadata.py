@@ -375,7 +375,7 @@ def _trust_from_counties(municipalities: list[str]) -> str | None:
 
 # --- year ----------------------------------------------------------------------------
 _MONTHS = r"januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember"
-_DATE = rf"(?:\d{{1,2}}\s*[./-]\s*\d{{1,2}}\s*[./-]\s*((?:19|20)\d{{2}})|\d{{1,2}}\.?\s+(?:{_MONTHS})\s+((?:19|20)\d{{2}})|(?:{_MONTHS})\s+((?:19|20)\d{{2}}))"
+_DATE = rf"(?:\d{{1,2}}\s*[./-]\s*\d{{1,2}}\s*[./-]\s*((?:19|20)\d{{2}})|\d{{1,2}}\.?\s+(?:{_MONTHS})\s+((?:19|20)\d{{2}})|(?:{_MONTHS})\s+((?:19|20)\d{{2}})|(?<![\w-])((?:19|20)\d{{2}})-\d{{2}}-\d{{2}}(?![\w-]))"
 _PHRASE_YEAR_RE = re.compile(
     r"\b(?:gjeld(?:er)?\s+(?:frå|fra|f\.\s?o\.\s?m\.?|med\s+verknad\s+frå|med\s+virkning\s+fra)|"
     r"vedteke|vedtatt|vedtekne|inngått|inngatt|godkjent|godkjend|signert|underskreve[nt]?|"

@@ -33,6 +33,10 @@ _CHAPTER_RE = re.compile(r"(?<![\w])(?:Kap(?:ittel)?\.?)\s*(\d{1,2})(?!\d)[.:]?[
 _LETTER_RE = re.compile(r"(?:(?<=\s)|^)([a-h])\)[ \t]+", re.M)
 
 
+_LOOKAHEAD = 300  # candidates scanned for the next heading of a chain
+_MAX_STARTS = 60  # chains tried (each from a "1"), bounds the work on odd documents
+
+
 @dataclass
 class _Candidate:
     start: int  # where the number begins
@@ -99,7 +103,7 @@ def _chain(cands: list[_Candidate], first: int) -> list[_Candidate]:
         prev = chain[-1]
         nxt = None
         for gap in (1, 2):
-            for j in range(i, len(cands)):
+            for j in range(i, min(len(cands), i + _LOOKAHEAD)):
                 c = cands[j]
                 if (
                     c.style == prev.style
@@ -134,7 +138,7 @@ def _best_chain(text: str) -> list[_Candidate]:
     starts = [i for i, c in enumerate(cands) if c.key in ((1,), (0,))]
     if not starts:
         starts = [i for i, c in enumerate(cands) if len(c.key) == 1]
-    for i in starts:
+    for i in starts[:_MAX_STARTS]:
         chain = _chain(cands, i)
         if len(chain) < 2 and not chain[0].line_start:
             continue
