@@ -242,3 +242,14 @@ def test_kind_on_a_later_head_line():
         "2A",
         2,
     )
+
+
+def test_ocr_damaged_kommune_and_oslo_city_district():
+    text = "Tjenesteavtale 3 mellom Herøy kornrnune og Helgelandssykehuset HR"
+    assert infer_metadata(text, title_hint=None, source_path="a")["municipalities"] == [
+        "Herøy (Nordland)"
+    ]
+    text = "Delavtale 3 mellom bydel St. Hanshaugen og Lovisenberg Diakonale Sykehus"
+    meta = infer_metadata(text, title_hint=None, source_path="a")
+    assert meta["municipalities"] == ["Oslo"]
+    assert meta["health_trust"] == "Lovisenberg Diakonale Sykehus AS"

@@ -226,8 +226,14 @@ def is_template_text(text: str) -> bool:
 _NAME = r"[A-ZÆØÅ][\wæøåÆØÅáčđŋšŧž]*(?:-[A-ZÆØÅa-zæøå][\wæøå]*)*"
 _MULTI = rf"{_NAME}(?:\s+{_NAME}){{0,2}}"
 _KOMMUNE_RE = re.compile(
-    rf"({_MULTI}(?:\s*,\s*{_MULTI})*(?:\s+og\s+{_MULTI})?)\s+(?i:kommune(?:r|ne|ar|ane)?)\b"
+    rf"({_MULTI}(?:\s*,\s*{_MULTI})*(?:\s+og\s+{_MULTI})?)\s+(?i:k[o0](?:m|rn){{2}}une(?:r|ne|ar|ane)?)\b"
 )
+# Oslo's city districts sign agreements with their trust (Ahus, OUS, Lovisenberg, Diakonhjemmet)
+_OSLO_DISTRICTS = (
+    "Gamle Oslo|Grünerløkka|Sagene|St\\.? ?Hanshaugen|Frogner|Ullern|Vestre Aker|Nordre Aker|"
+    "Bjerke|Grorud|Stovner|Alna|Østensjø|Nordstrand|Søndre Nordstrand"
+)
+_OSLO_DISTRICT_RE = re.compile(rf"\b(?i:bydel)\s+(?:{_OSLO_DISTRICTS})\b")
 _KOMMUNANE_RE = re.compile(
     rf"\b(?i:kommun(?:ane|ene))\s+({_MULTI}(?:\s*,\s*{_MULTI})*(?:\s+og\s+{_MULTI})?)"
 )
@@ -296,6 +302,9 @@ def find_municipalities(
             cue = bool(_PARTY_CUE_RE.search(before))
             for name in _resolve_phrase(m.group(1), counties):
                 found.append((name, cue))
+    for m in _OSLO_DISTRICT_RE.finditer(text):
+        before = re.split(r"[.!?]\s|\n\s*\n", text[max(0, m.start() - 100) : m.start()])[-1]
+        found.append(("Oslo", bool(_PARTY_CUE_RE.search(before))))
     if prefer_parties and any(cue for _, cue in found):
         found = [f for f in found if f[1]]
     return list(dict.fromkeys(name for name, _ in found))
