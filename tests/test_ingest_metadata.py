@@ -253,3 +253,13 @@ def test_ocr_damaged_kommune_and_oslo_city_district():
     meta = infer_metadata(text, title_hint=None, source_path="a")
     assert meta["municipalities"] == ["Oslo"]
     assert meta["health_trust"] == "Lovisenberg Diakonale Sykehus AS"
+
+
+def test_self_reference_in_body_decides_kind_without_kind_word_in_head():
+    text = (
+        "Avtale om samhandling mellom Vefsn kommune og Helgelandssykehuset HF\n"
+        "Denne samarbeidsavtalen regulerer Vefsn kommunes og helseforetakets ansvar."
+    )
+    meta = infer_metadata(text, title_hint=None, source_path="a")
+    assert meta["agreement_kind"] == "overordnet" and meta["agreement_number"] is None
+    assert meta["municipalities"] == ["Vefsn"] and meta["municipality_numbers"] == ["1824"]

@@ -82,7 +82,7 @@ def _first_lines(text: str, *, n: int, limit: int = 250) -> list[str]:
 
 
 # --- kind and number ----------------------------------------------------------------
-_NUM = r"(?:nr\.?\s*|no\.?\s*)?(\d{1,2}[A-Ha-h]?(?![\w])(?:\s*(?:og|,|&|\+)\s*\d{1,2}[A-Ha-h]?(?![\w]))*)"
+_NUM = r"(?:nr\.?\s*|no\.?\s*|nummer\s+)?(\d{1,2}[A-Ha-h]?(?![\w])(?:\s*(?:og|,|&|\+)\s*\d{1,2}[A-Ha-h]?(?![\w]))*)"
 _SINGULAR = r"(?:en|n|a)?(?![\wæøå])"
 _KIND_PATTERNS = {
     "saeravtale": re.compile(
@@ -196,8 +196,9 @@ def _kind_from_body(text: str) -> tuple[str | None, str | None]:
     counts["saeravtale"] += 2 * len(
         re.findall(r"\ber\s+(?:en|ei|ein)\s+(?:s(?:æ|ae)ravtale|underavtale)\b", text, re.I)
     )
-    if re.search(r"\bdenne\s+overordn\w*\s+samarbeidsavtal", text, re.I):
-        counts["overordnet"] += 2
+    counts["overordnet"] += 2 * len(
+        re.findall(r"\bdenne\s+(?:overordn\w*\s+)?samarbeidsavtal(?:en|a)\b", text, re.I)
+    )
     if not counts or counts.most_common(1)[0][1] == 0:
         return None, None
     return counts.most_common(1)[0][0], None
@@ -226,7 +227,7 @@ def is_template_text(text: str) -> bool:
 _NAME = r"[A-ZÆØÅ][\wæøåÆØÅáčđŋšŧž]*(?:-[A-ZÆØÅa-zæøå][\wæøå]*)*"
 _MULTI = rf"{_NAME}(?:\s+{_NAME}){{0,2}}"
 _KOMMUNE_RE = re.compile(
-    rf"({_MULTI}(?:\s*,\s*{_MULTI})*(?:\s+og\s+{_MULTI})?)\s+(?i:k[o0](?:m|rn){{2}}une(?:r|ne|ar|ane)?)\b"
+    rf"({_MULTI}(?:\s*,\s*{_MULTI})*(?:\s+og\s+{_MULTI})?)\s+(?i:k[o0](?:m|rn){{2}}une(?:r|ne|ar|ane|s)?)\b"
 )
 # Oslo's city districts sign agreements with their trust (Ahus, OUS, Lovisenberg, Diakonhjemmet)
 _OSLO_DISTRICTS = (
