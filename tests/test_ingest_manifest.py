@@ -137,3 +137,11 @@ def test_to_manifest_round_trips(tmp_path):
     assert applied[S.MUNICIPALITIES].tolist() == [["Bergen"], []]
     assert applied[S.AGREEMENT_NUMBER].tolist()[0] == 2 and pd.isna(applied[S.YEAR][1])
     assert table.loc[1, S.MUNICIPALITIES] == "-"
+
+
+def test_float_numbers_from_parquet_or_spreadsheets(tmp_path):
+    docs = documents().astype({S.AGREEMENT_NUMBER: "float64", S.YEAR: "float64"})
+    table = to_manifest(docs)
+    assert table.loc[0, S.AGREEMENT_NUMBER] == "2" and table.loc[0, S.YEAR] == "2012"
+    path = write(tmp_path, "source_path,agreement_number\na.pdf,4.0\n")
+    assert read_manifest(path)[S.AGREEMENT_NUMBER].tolist() == [4]

@@ -98,9 +98,9 @@ def _fail(line: int, column: str, message: str) -> ManifestError:
 
 
 def _parse_int(value: str, line: int, column: str) -> int:
-    if not re.fullmatch(r"\s*\d+\s*", value):
+    if not re.fullmatch(r"\s*\d+(?:\.0+)?\s*", value):  # "2.0" from a spreadsheet is fine
         raise _fail(line, column, f"{value!r} is not a whole number")
-    return int(value)
+    return int(float(value))
 
 
 def _parse_municipalities(value: str, line: int, trust: str | None) -> list[str]:
@@ -314,6 +314,8 @@ def to_manifest(documents: pd.DataFrame) -> pd.DataFrame:
             return ";".join(names) if names else "-"
         if _blank(value):
             return ""
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
         return str(value)
 
     rows = []
