@@ -427,7 +427,9 @@ def find_year(text: str, *, title: str = "", source_path: str = "") -> int | Non
 
 # --- title ---------------------------------------------------------------------------
 _GENERIC_TITLE_RE = re.compile(
-    r"^(?:[\w.-]+\.(?:no|com|org)|untitled|dokument\d*|microsoft word.*)$", re.I
+    r"^(?:[\w.-]+\.(?:no|com|org)|untitled|uten tittel|utan tittel|ingen tittel|"
+    r"dokument\s*\d*|document\s*\d*|microsoft word.*|slide\s*\d*|side\s*\d+|\d+)$",
+    re.I,
 )
 
 
