@@ -112,3 +112,23 @@ def test_sections_cover_all_text_in_order():
     joined = " ".join(s["text"] for s in split_sections(text))
     for word in ("Innleiing", "partane", "tenester"):
         assert word in joined
+
+
+def test_numbered_sentences_inside_a_section_do_not_replace_headings():
+    text = (
+        "1. Parter\nAvtalen gjelder mellom kommunen og helseforetaket.\n"
+        "2. Plikter\nPartene har disse pliktene:\n"
+        "1. Kommunen skal melde inn behov for plasser i god tid før hver periode.\n"
+        "2. Helseforetaket skal gi råd og veiledning til kommunens ansatte ved behov.\n"
+        "3. Partene skal møtes minst to ganger i året for å gå gjennom avtalen.\n"
+        "3. Avvik\nAvvik meldes skriftlig til den andre parten.\n"
+        "4. Varighet\nAvtalen gjelder i fire år."
+    )
+    sections = split_sections(text)
+    assert [(s["number"], s["heading"]) for s in sections] == [
+        ("1", "Parter"),
+        ("2", "Plikter"),
+        ("3", "Avvik"),
+        ("4", "Varighet"),
+    ]
+    assert "møtes minst to ganger" in sections[1]["text"]

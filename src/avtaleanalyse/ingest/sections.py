@@ -45,6 +45,7 @@ class _Candidate:
     key: tuple[int, ...]
     style: str
     line_start: bool = False
+    heading_like: bool = False  # alone on a short line, as headings in line-based text are
 
 
 def _key(number: str) -> tuple[int, ...]:
@@ -72,8 +73,13 @@ def _candidates(text: str) -> list[_Candidate]:
                 continue
             if "." not in number and not m.group(2):  # "3 Formål" inline: too ambiguous
                 continue
+        line_end = text.find("\n", m.end())
+        rest = text[m.end() : len(text) if line_end == -1 else line_end]
+        short = bool(at_line_start) and len(rest.split()) <= 12
         out.append(
-            _Candidate(m.start(), m.end(), number, _key(number), "decimal", bool(at_line_start))
+            _Candidate(
+                m.start(), m.end(), number, _key(number), "decimal", bool(at_line_start), short
+            )
         )
     for regex, style in ((_PARAGRAPH_RE, "paragraph"), (_CHAPTER_RE, "chapter")):
         for m in regex.finditer(text):
@@ -116,6 +122,16 @@ def _chain(cands: list[_Candidate], first: int) -> list[_Candidate]:
                 break
         if nxt is None:
             break
+        if not cands[nxt].heading_like:
+            # a numbered sentence ("4. Kommunen skal ...") in a list; prefer a real heading
+            # with the same number further on, if the text has such headings
+            for k in range(nxt + 1, min(len(cands), nxt + _LOOKAHEAD)):
+                c = cands[k]
+                if c.key[0] > cands[nxt].key[0] + 1:
+                    break
+                if c.key == cands[nxt].key and c.heading_like and c.style == prev.style:
+                    nxt = k
+                    break
         chain.append(cands[nxt])
         i = nxt + 1
     return chain
