@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from avtaleanalyse import schema
-from avtaleanalyse.similarity.normalize import normalize_tokens
+from avtaleanalyse.similarity.normalize import token_spans
 from avtaleanalyse.similarity.prototypes import Prototypes, covered_tokens, runs
 from avtaleanalyse.similarity.shingles import Shingled, party_names, sorted_unique
 
@@ -58,8 +58,12 @@ def document_adaptations(
     base_language_form: str = "bokmal",
     common_form: bool = True,
     min_tokens: int = 3,
+    base_spans: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Passages of one document relative to its prototype.
+
+    ``base_spans`` (the base text's :func:`~avtaleanalyse.similarity.normalize.token_spans`)
+    may be passed to reuse them across the members of a family.
 
     Returns
     -------
@@ -71,12 +75,8 @@ def document_adaptations(
     """
     k = ngram
     cov = covered_tokens(seq, n_tokens, consensus, k)
-    _, spans = normalize_tokens(
-        text, parties=parties, language_form=language_form, common_form=common_form
-    )
-    _, bspans = normalize_tokens(
-        base_text, parties=base_parties, language_form=base_language_form, common_form=common_form
-    )
+    spans = token_spans(text, parties=parties)
+    bspans = base_spans if base_spans is not None else token_spans(base_text, parties=base_parties)
     if len(spans) != n_tokens or len(bspans) != base_n_tokens:
         raise ValueError("token spans do not match the shingles: text or parties differ")
     pos = np.searchsorted(consensus, seq) if len(consensus) else np.zeros(len(seq), int)
@@ -158,16 +158,25 @@ def local_adaptations(
         ``prototype_text``, ``family_id``. The base member of each family has none.
     """
     row = {d: i for i, d in enumerate(shingled.ids.astype(str))}
-    docs = documents.set_index(schema.DOC_ID)
+    cols = [
+        c
+        for c in (schema.TEXT, schema.MUNICIPALITIES, schema.HEALTH_TRUST, schema.LANGUAGE_FORM)
+        if c in documents
+    ]
+    records = documents.set_index(schema.DOC_ID)[cols].to_dict("index")
     base_of = prototypes.table.set_index(schema.FAMILY_ID)["base_doc_id"].to_dict()
     frames = []
+    base_spans: dict[str, np.ndarray] = {}
     for d, fam in zip(families[schema.DOC_ID], families[schema.FAMILY_ID], strict=True):
         cons = prototypes.sets.get(fam)
         base = base_of.get(fam)
         if cons is None or len(cons) == 0 or base is None or base == d or d not in row:
             continue
         r, rb = row[d], row[base]
-        dm, bm = docs.loc[d], docs.loc[base]
+        dm, bm = records[d], records[base]
+        bparties = party_names(bm.get(schema.MUNICIPALITIES), bm.get(schema.HEALTH_TRUST))
+        if base not in base_spans:
+            base_spans[base] = token_spans(str(bm[schema.TEXT] or ""), parties=bparties)
         out = document_adaptations(
             str(dm[schema.TEXT] or ""),
             shingled.seq_of(r),
@@ -178,7 +187,8 @@ def local_adaptations(
             cons,
             ngram=shingled.ngram,
             parties=party_names(dm.get(schema.MUNICIPALITIES), dm.get(schema.HEALTH_TRUST)),
-            base_parties=party_names(bm.get(schema.MUNICIPALITIES), bm.get(schema.HEALTH_TRUST)),
+            base_parties=bparties,
+            base_spans=base_spans[base],
             language_form=str(dm.get(schema.LANGUAGE_FORM) or "bokmal"),
             base_language_form=str(bm.get(schema.LANGUAGE_FORM) or "bokmal"),
             common_form=common_form,
