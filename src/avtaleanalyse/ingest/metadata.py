@@ -388,9 +388,11 @@ _MONTHS = r"januar|februar|mars|april|mai|juni|juli|august|september|oktober|nov
 _DATE = rf"(?:\d{{1,2}}\s*[./-]\s*\d{{1,2}}\s*[./-]\s*((?:19|20)\d{{2}})|\d{{1,2}}\.?\s+(?:{_MONTHS})\s+((?:19|20)\d{{2}})|(?:{_MONTHS})\s+((?:19|20)\d{{2}})|(?<![\w-])((?:19|20)\d{{2}})-\d{{2}}-\d{{2}}(?![\w-]))"
 _PHRASE_YEAR_RE = re.compile(
     r"\b(?:gjeld(?:er)?\s+(?:frå|fra|f\.\s?o\.\s?m\.?|med\s+verknad\s+frå|med\s+virkning\s+fra)|"
-    r"vedteke|vedtatt|vedtekne|inngått|inngatt|godkjent|godkjend|signert|underskreve[nt]?|"
-    r"iverksett|iverksatt|trer\s+i\s+kraft|trådte\s+i\s+kraft|tek\s+til\s+å\s+gjelde|"
-    r"revidert|oppdatert|datert)\b[^.\n]{0,30}?"
+    r"gjeldande\s+frå|gjeldende\s+fra|gyldig\s+fr[aå]|"
+    r"vedteke[n]?|vedtatt|vedtekne|vedtok|inngått|inngatt|inngjeng|godkjent|godkjend|"
+    r"signert|underskreve[nt]?|underteikna|iverksett|iverksatt|sett\s+i\s+(?:verk|kraft)|"
+    r"trer\s+i\s+kraft|trådte\s+i\s+kraft|trådde\s+i\s+kraft|tek\s+til\s+å\s+gjelde|"
+    r"revidert|oppdatert|datert|dato:)(?!\w)[^.\n]{0,60}?"
     rf"(?:{_DATE}|\b((?:19|20)\d{{2}})\b)",
     re.I,
 )
