@@ -145,8 +145,43 @@ def member_mask(values: np.ndarray, ref: np.ndarray, *, chunk: int = 1 << 22) ->
     return out
 
 
+def _sets_from_sequences(
+    shingled: Shingled, exclude: np.ndarray | None, *, chunk: int = 2000
+) -> Shingled:
+    """Distinct sorted sets per unit built from the sequences, minus ``exclude``."""
+    n = len(shingled)
+    parts, counts = [], np.zeros(n, dtype=np.int64)
+    ex = np.asarray(exclude if exclude is not None else [], dtype=np.uint32)
+    for lo in range(0, n, chunk):
+        hi = min(lo + chunk, n)
+        a, b = shingled.seq_offsets[lo], shingled.seq_offsets[hi]
+        unit = np.repeat(
+            np.arange(hi - lo, dtype=np.uint64), np.diff(shingled.seq_offsets[lo : hi + 1])
+        )
+        combo = sorted_unique((unit << np.uint64(32)) | shingled.seq[a:b].astype(np.uint64))
+        vals = (combo & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+        keep = ~member_mask(vals, ex)
+        parts.append(vals[keep])
+        counts[lo:hi] = np.bincount(
+            (combo[keep] >> np.uint64(32)).astype(np.int64), minlength=hi - lo
+        )
+    offs = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(counts, out=offs[1:])
+    return Shingled(
+        ids=shingled.ids,
+        seq_offsets=shingled.seq_offsets,
+        seq=shingled.seq,
+        set_offsets=offs,
+        sets=np.concatenate(parts) if parts else np.empty(0, dtype=np.uint32),
+        n_tokens=shingled.n_tokens,
+        ngram=shingled.ngram,
+    )
+
+
 def sets_without(shingled: Shingled, exclude: np.ndarray | None) -> Shingled:
     """``shingled`` with the hashes in ``exclude`` (sorted uint32) removed from every set."""
+    if shingled.sets is None:
+        return _sets_from_sequences(shingled, exclude)
     if exclude is None or len(exclude) == 0:
         return shingled
     keep = ~member_mask(shingled.sets, np.asarray(exclude, dtype=np.uint32))

@@ -84,7 +84,7 @@ def family_prototypes(
     documents: pd.DataFrame | None = None,
     *,
     majority: float = 0.5,
-    batch: int = 256,
+    batch: int = 48,
 ) -> Prototypes:
     """Consensus shingles and base member of every family.
 

@@ -93,9 +93,11 @@ def _release_arrow_memory() -> None:
 
 def _shingle_job(args: tuple[pd.DataFrame, dict]) -> Shingled:
     df, kw = args
+    kw = dict(kw)
+    keep_sets = kw.pop("keep_sets", True)
     out = shingle_partition(df, **kw)
     _release_arrow_memory()
-    return out
+    return out if keep_sets else out.without_sets()
 
 
 def shingle_corpus(
@@ -106,6 +108,7 @@ def shingle_corpus(
     partition_size: int = 500,
     n_jobs: int = 1,
     id_column: str = schema.DOC_ID,
+    keep_sets: bool = True,
 ) -> Shingled:
     """Shingle ``units`` partition by partition (optionally in ``n_jobs`` processes).
 
@@ -114,10 +117,15 @@ def shingle_corpus(
     Shingled
         In the order of ``units``.
     """
-    kw = {"ngram": ngram, "common_form": common_form, "id_column": id_column}
+    kw = {
+        "ngram": ngram,
+        "common_form": common_form,
+        "id_column": id_column,
+        "keep_sets": keep_sets,
+    }
     parts = [(units.iloc[s : s + partition_size], kw) for s in range(0, len(units), partition_size)]
     if not parts:
-        return shingle_partition(units, **kw)
+        return _shingle_job((units, kw))
     if n_jobs > 1 and len(parts) > 1:
         with ProcessPoolExecutor(max_workers=n_jobs) as ex:
             done = list(ex.map(_shingle_job, parts))
@@ -207,13 +215,13 @@ def similarity_tables(
         common_form=p.common_form,
         partition_size=p.partition_size,
         n_jobs=p.n_jobs,
+        keep_sets=False,  # sets are built once, boilerplate removed (bounded memory)
     )
     lap("shingles")
     boiler = boilerplate_shingles(
         sh, max_df=p.boilerplate_max_df, min_documents=p.boilerplate_min_documents, seed=p.seed
     )
-    shx = sets_without(sh, boiler)
-    sh = sh.without_sets()  # full sets are recomputed per family from the sequences
+    shx = sets_without(sh, boiler)  # from the sequences; full sets recomputed where needed
     lap("boilerplate")
     sig = signatures(shx, num_perm=p.num_perm, seed=p.seed)
     lap("signatures")

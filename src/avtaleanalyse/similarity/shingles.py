@@ -170,7 +170,7 @@ class Shingled:
 
     def set_of(self, i: int) -> np.ndarray:
         """Sorted distinct shingle hashes of unit ``i`` (from the sequence if sets were dropped)."""
-        if self.sets is None:
+        if self.sets is None or self.set_offsets is None:
             return sorted_unique(self.seq_of(i))
         return self.sets[self.set_offsets[i] : self.set_offsets[i + 1]]
 
@@ -184,6 +184,8 @@ class Shingled:
 
     def set_sizes(self) -> np.ndarray:
         """Number of distinct shingles per unit."""
+        if self.set_offsets is None:
+            return np.array([len(self.set_of(i)) for i in range(len(self))], dtype=np.int64)
         return np.diff(self.set_offsets)
 
     def take(self, idx: Sequence[int]) -> Shingled:
@@ -374,6 +376,8 @@ def concat_shingled(parts: Sequence[Shingled]) -> Shingled:
     if len(ngrams) > 1:
         raise ValueError(f"cannot concatenate shingles of different n-gram sizes: {ngrams}")
 
+    no_sets = any(p.sets is None for p in parts)
+
     def cat_off(offs: list[np.ndarray]) -> np.ndarray:
         out = [np.zeros(1, dtype=np.int64)]
         base = 0
@@ -386,8 +390,8 @@ def concat_shingled(parts: Sequence[Shingled]) -> Shingled:
         ids=np.concatenate([p.ids for p in parts]),
         seq_offsets=cat_off([p.seq_offsets for p in parts]),
         seq=np.concatenate([p.seq for p in parts]),
-        set_offsets=cat_off([p.set_offsets for p in parts]),
-        sets=np.concatenate([p.sets for p in parts]),
+        set_offsets=None if no_sets else cat_off([p.set_offsets for p in parts]),
+        sets=None if no_sets else np.concatenate([p.sets for p in parts]),
         n_tokens=np.concatenate([p.n_tokens for p in parts]),
         ngram=ngrams.pop(),
     )
