@@ -42,6 +42,9 @@ KEYS = {
         ),
         ("Avtale om samhandling. Tjenesteavtale 3. Retningslinjer", "tjenesteavtale", "3"),
         ("Samarbeid om turnusteneste for legar", None, None),
+        ("Samarbeidsavtale mellom Vefsn kommune og Helgelandssykehuset HF", "overordnet", None),
+        ("Samarbeidsavtale mellom Vefsn kommune og NLSH. Tjenesteavtale 6", "tjenesteavtale", "6"),
+        ("Samarbeidsavtale om behandlingsforløp", None, None),
         ("Rutinar for tenesteavtalar og delavtalar", None, None),  # plurals never count
     ],
 )

@@ -91,9 +91,11 @@ _KIND_PATTERNS = {
     ),
     "overordnet": re.compile(
         rf"\b(?:overordn\w*\s+samarbeidsavtale{_SINGULAR}|rammeavtale{_SINGULAR}|"
-        rf"hovud?e?avtale{_SINGULAR}|^\s*samarbeidsavtale{_SINGULAR}(?!\s+(?:om|for)\b))",
+        rf"hovud?e?avtale{_SINGULAR})",
         re.I,
     ),
+    # a bare "Samarbeidsavtale mellom ..." title: overordnet unless a numbered kind follows
+    "generic": re.compile(rf"^\s*samarbeidsavtale{_SINGULAR}(?!\s+(?:om|for)\b)", re.I),
     "tjenesteavtale": re.compile(rf"\bt(?:j)?enesteavtale{_SINGULAR}", re.I),
     "delavtale": re.compile(rf"\bdelavtale{_SINGULAR}", re.I),
 }
@@ -160,7 +162,10 @@ def find_kind_and_number(text: str) -> tuple[str | None, str | None]:
         if m and (best is None or m.start() < best[1].start()):
             best = (kind, m)
     if best is None:
-        return None, None
+        m = _KIND_PATTERNS["generic"].search(text)
+        if m is None:
+            return None, None
+        best = ("overordnet", m)
     kind, m = best
     if kind == "overordnet":
         sub_m = _NUMBERED_SUB_RE.search(text, m.end(), m.end() + 40)
