@@ -195,18 +195,26 @@ def _trust_table() -> tuple[tuple[str, str, str, tuple[str, ...]], ...]:
 
 
 @cache
-def _trust_patterns() -> tuple[tuple[re.Pattern[str], str, str], ...]:
-    out = []
+def _trust_patterns() -> tuple[tuple[re.Pattern[str], tuple[tuple[str, str], ...]], ...]:
+    """Two combined patterns (case-sensitive abbreviations, case-insensitive names).
+
+    Each alias is one named alternative, longest first, so at any position the longest alias
+    wins and one pass over the text finds every mention (instead of one pass per alias).
+    """
+    groups: dict[int, list[tuple[str, str, str]]] = {0: [], re.IGNORECASE: []}
     for canonical, kind, _counties, aliases in _trust_table():
         for alias in aliases:
             # abbreviations (all caps, short) must match case-sensitively
             flags = 0 if (alias.replace("-", "").isupper() and len(alias) <= 5) else re.IGNORECASE
             body = re.escape(alias).replace(r"\ ", r"[\s\-]+")
             body = body.replace(r"\.", r"\.?\s*") if "." in alias else body
-            pattern = re.compile(rf"(?<![\w-]){body}(?![\w])", flags)
-            out.append((pattern, canonical, kind))
-    # longest aliases first so that overlapping shorter ones lose
-    out.sort(key=lambda t: -len(t[0].pattern))
+            groups[flags].append((body, canonical, kind))
+    out = []
+    for flags, items in groups.items():
+        items.sort(key=lambda t: (-len(t[0]), t[0]))
+        alternation = "|".join(f"(?P<a{i}>{body})" for i, (body, _, _) in enumerate(items))
+        pattern = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w])", flags)
+        out.append((pattern, tuple((c, k) for _, c, k in items)))
     return tuple(out)
 
 
@@ -216,16 +224,21 @@ def find_health_trusts(text: str) -> list[HealthTrustHit]:
     Aliases match on word boundaries; short all-caps abbreviations (UNN, SUS, OUS) only
     in capitals. Overlaps are resolved in favour of the longest alias.
     """
-    taken: list[tuple[int, int]] = []
-    hits = []
-    for pattern, canonical, kind in _trust_patterns():
+    found: list[tuple[int, int, HealthTrustHit]] = []
+    for pattern, targets in _trust_patterns():
         for m in pattern.finditer(text):
-            s, e = m.span()
-            if any(s < te and ts < e for ts, te in taken):
-                continue
-            taken.append((s, e))
-            hits.append(HealthTrustHit(canonical, kind, s, m.group(0)))
-    return sorted(hits, key=lambda h: h.start)
+            canonical, kind = targets[int(m.lastgroup[1:])]
+            found.append(
+                (m.start(), m.end(), HealthTrustHit(canonical, kind, m.start(), m.group(0)))
+            )
+    # a case-insensitive name and an abbreviation may overlap: keep the longer one
+    found.sort(key=lambda t: (t[0], -(t[1] - t[0])))
+    hits, last_end = [], -1
+    for s, e, hit in found:
+        if s >= last_end:
+            hits.append(hit)
+            last_end = e
+    return hits
 
 
 def canonical_health_trust(name: str) -> str | None:
