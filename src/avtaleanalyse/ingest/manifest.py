@@ -298,7 +298,7 @@ def to_manifest(documents: pd.DataFrame) -> pd.DataFrame:
     """The documents' metadata in manifest format (for ``--write-manifest``).
 
     Write it with ``avtaleanalyse.io.write_csv``; :func:`read_manifest` reads it back to the
-    same values. A document with no municipalities gets ``-`` (explicitly none).
+    same values. A template (``is_template``) gets ``-`` (explicitly no municipality).
 
     Returns
     -------
@@ -311,7 +311,7 @@ def to_manifest(documents: pd.DataFrame) -> pd.DataFrame:
     def cell(value) -> str:
         if isinstance(value, list | tuple) or hasattr(value, "tolist"):
             names = list(value.tolist() if hasattr(value, "tolist") else value)
-            return ";".join(names) if names else "-"
+            return ";".join(names)
         if _blank(value):
             return ""
         if isinstance(value, float) and value.is_integer():
@@ -325,7 +325,13 @@ def to_manifest(documents: pd.DataFrame) -> pd.DataFrame:
         for field in METADATA_FIELDS:
             if field in rec:
                 row[field] = cell(rec[field])
-        if row[S.MUNICIPALITIES] == "" and S.MUNICIPALITIES in rec:
+        # "-" states "no municipality" (a template); an empty list that inference could not
+        # fill is unknown, and stays blank so a round trip does not turn it into a template.
+        if (
+            row[S.MUNICIPALITIES] == ""
+            and not _blank(rec.get(S.IS_TEMPLATE))
+            and rec.get(S.IS_TEMPLATE)
+        ):
             row[S.MUNICIPALITIES] = "-"
         rows.append(row)
     out = pd.DataFrame(rows, columns=list(MANIFEST_COLUMNS), dtype=str)
