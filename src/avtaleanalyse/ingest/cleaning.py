@@ -186,7 +186,7 @@ def dehyphenate(text: str) -> str:
 
 _BULLETS = "•\uf0b7\uf0a7\uf076\uf0d8\uf0fc▪■□◦●○·►▶➢✓✔⁃∙"
 _LINE_BULLET = re.compile(rf"^[ \t]*[{_BULLETS}][ \t]*", re.MULTILINE)
-_INLINE_BULLET = re.compile(rf"[ \t]+[{_BULLETS}][ \t]+")
+_INLINE_BULLET = re.compile(rf"(?<=\S)[ \t]+[{_BULLETS}][ \t]+")
 
 
 def strip_bullets(text: str) -> str:
