@@ -360,32 +360,27 @@ def _choose_health_trust(title: str, text: str) -> str | None:
 
 
 def _trust_from_counties(municipalities: list[str]) -> str | None:
+    """The one public HF whose catchment touches the municipalities' counties, else None."""
     from avtaleanalyse.reference import health_trusts
     from avtaleanalyse.reference.matching import municipality_candidates
 
-    counties = set()
-    for name in municipalities:
-        for e in municipality_candidates(name):
-            if e.canonical_name == name:
-                counties.add(e.county)
+    counties = {
+        e.county
+        for name in municipalities
+        for e in municipality_candidates(name)
+        if e.canonical_name == name
+    }
     if not counties:
         return None
     table = health_trusts()
-    options = [
-        row.canonical_name
+    touching = [
+        row
         for row in table.itertuples(index=False)
-        if row.kind == "hf"
-        and set(row.counties.split(";")) >= counties
-        and len(
-            [
-                r
-                for r in table.itertuples(index=False)
-                if r.kind == "hf" and counties & set(r.counties.split(";"))
-            ]
-        )
-        == 1
+        if row.kind == "hf" and counties & set(row.counties.split(";"))
     ]
-    return options[0] if len(options) == 1 else None
+    if len(touching) == 1 and set(touching[0].counties.split(";")) >= counties:
+        return touching[0].canonical_name
+    return None
 
 
 # --- year ----------------------------------------------------------------------------
