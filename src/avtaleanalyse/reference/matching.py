@@ -194,50 +194,61 @@ def _trust_table() -> tuple[tuple[str, str, str, tuple[str, ...]], ...]:
     return tuple(rows)
 
 
-@cache
-def _trust_patterns() -> tuple[tuple[re.Pattern[str], tuple[tuple[str, str], ...]], ...]:
-    """Two combined patterns (case-sensitive abbreviations, case-insensitive names).
+_WORD = re.compile(r"\w+")
+_ALIAS_GAP = re.compile(r"[\s\-.]*")
 
-    Each alias is one named alternative, longest first, so at any position the longest alias
-    wins and one pass over the text finds every mention (instead of one pass per alias).
+
+@cache
+def _trust_index() -> dict[str, tuple[tuple[tuple[str, ...], bool, str, str], ...]]:
+    """Aliases as word sequences, keyed by their first word (lower case), longest first.
+
+    Short all-caps abbreviations (UNN, SUS, OUS) are kept case-sensitive.
     """
-    groups: dict[int, list[tuple[str, str, str]]] = {0: [], re.IGNORECASE: []}
+    index: dict[str, list[tuple[tuple[str, ...], bool, str, str]]] = {}
     for canonical, kind, _counties, aliases in _trust_table():
         for alias in aliases:
-            # abbreviations (all caps, short) must match case-sensitively
-            flags = 0 if (alias.replace("-", "").isupper() and len(alias) <= 5) else re.IGNORECASE
-            body = re.escape(alias).replace(r"\ ", r"[\s\-]+")
-            body = body.replace(r"\.", r"\.?\s*") if "." in alias else body
-            groups[flags].append((body, canonical, kind))
-    out = []
-    for flags, items in groups.items():
-        items.sort(key=lambda t: (-len(t[0]), t[0]))
-        alternation = "|".join(f"(?P<a{i}>{body})" for i, (body, _, _) in enumerate(items))
-        pattern = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w])", flags)
-        out.append((pattern, tuple((c, k) for _, c, k in items)))
-    return tuple(out)
+            words = tuple(_WORD.findall(alias))
+            if not words:
+                continue
+            exact = alias.replace("-", "").isupper() and len(alias) <= 5
+            key = words if exact else tuple(w.lower() for w in words)
+            index.setdefault(words[0].lower(), []).append((key, exact, canonical, kind))
+    return {k: tuple(sorted(v, key=lambda t: (-len(t[0]), t[0]))) for k, v in index.items()}
 
 
 def find_health_trusts(text: str) -> list[HealthTrustHit]:
     """Every non-overlapping mention of a health trust in ``text``, in text order.
 
-    Aliases match on word boundaries; short all-caps abbreviations (UNN, SUS, OUS) only
-    in capitals. Overlaps are resolved in favour of the longest alias.
+    Aliases match as whole-word sequences (words separated by spaces, hyphens or dots, not
+    preceded by a hyphen); short all-caps abbreviations (UNN, SUS, OUS) only in capitals.
+    At each position the longest alias wins. One pass over the words of the text.
     """
-    found: list[tuple[int, int, HealthTrustHit]] = []
-    for pattern, targets in _trust_patterns():
-        for m in pattern.finditer(text):
-            canonical, kind = targets[int(m.lastgroup[1:])]
-            found.append(
-                (m.start(), m.end(), HealthTrustHit(canonical, kind, m.start(), m.group(0)))
-            )
-    # a case-insensitive name and an abbreviation may overlap: keep the longer one
-    found.sort(key=lambda t: (t[0], -(t[1] - t[0])))
-    hits, last_end = [], -1
-    for s, e, hit in found:
-        if s >= last_end:
-            hits.append(hit)
-            last_end = e
+    index = _trust_index()
+    tokens = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+    hits: list[HealthTrustHit] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        start, _end, word = tokens[i]
+        candidates = index.get(word.lower())
+        width = 0
+        if candidates and not (start > 0 and text[start - 1] == "-"):
+            for words, exact, canonical, kind in candidates:
+                k = len(words)
+                seg = tokens[i : i + k]
+                if len(seg) < k:
+                    continue
+                if any(
+                    (t[2] if exact else t[2].lower()) != w for t, w in zip(seg, words, strict=True)
+                ):
+                    continue
+                if any(
+                    not _ALIAS_GAP.fullmatch(text, seg[j][1], seg[j + 1][0]) for j in range(k - 1)
+                ):
+                    continue
+                hits.append(HealthTrustHit(canonical, kind, start, text[start : seg[-1][1]]))
+                width = k
+                break
+        i += width or 1
     return hits
 
 
