@@ -88,6 +88,8 @@ def test_title_beats_file_name_and_body():
         ".......... kommune",
         "…… kommune",
         "______ kommune",
+        "(kommunenavn) kommune",
+        "<navn> kommune",
     ],
 )
 def test_placeholders_make_a_template(party):

@@ -211,7 +211,8 @@ def _kind_from_body(text: str) -> tuple[str | None, str | None]:
 
 # --- placeholders / templates ------------------------------------------------------
 _PLACEHOLDER_RE = re.compile(
-    r"(?:\b[xX]{2,}[xX]*|\bN\.?\s?N\.?|\.{2,}|…+|_{2,}|<[^>]{0,20}>|\[[^\]]{0,20}\])\s*"
+    r"(?:\b[xX]{2,}[xX]*|\bN\.?\s?N\.?|\.{2,}|…+|_{2,}|<[^>]{0,20}>|\[[^\]]{0,20}\]|"
+    r"\((?:[Kk]ommune)?(?:navn|namn)\)|\b[Kk]ommune(?:navn|namn))\s*"
     r"(?:kommune|kommunar|KOMMUNE)\b"
     r"|\b(?:gjelder|gjeld|for|mellom)\s*[.,]\s+kommune\b",
 )
