@@ -1,0 +1,75 @@
+"""One figure style for the project: colour-blind-safe palette, Norwegian number format, captions.
+
+Use :func:`figure_style` as a context manager around plotting code, and :func:`caption` to
+put the source and n under a figure. Titles should state the finding ("De fleste avtalene
+følger regional mal"), not the variable.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+import matplotlib as mpl
+from matplotlib.figure import Figure
+
+__all__ = ["OKABE_ITO", "RC_PARAMS", "caption", "figure_style", "format_number", "format_share"]
+
+#: Okabe–Ito colours (colour-blind safe), in the order series are coloured.
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+
+RC_PARAMS = {
+    "axes.prop_cycle": mpl.cycler(color=list(OKABE_ITO)),
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.titlesize": 12,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "axes.labelsize": 10,
+    "font.size": 10,
+    "font.family": "DejaVu Sans",
+    "figure.dpi": 100,
+    "savefig.dpi": 150,
+    "savefig.bbox": "tight",
+    "svg.hashsalt": "avtaleanalyse",  # stable element ids: identical SVG files on re-run
+    "legend.frameon": False,
+}
+
+
+@contextlib.contextmanager
+def figure_style() -> Iterator[None]:
+    """Apply the project's matplotlib style inside a ``with`` block."""
+    with mpl.rc_context(RC_PARAMS):
+        yield
+
+
+def format_number(value: float, *, decimals: int = 0) -> str:
+    """Norwegian number format: space as thousands separator, comma as decimal mark."""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\u00a0").replace(".", ",")
+
+
+def format_share(value: float, *, decimals: int = 0) -> str:
+    """A share 0–1 as a Norwegian percentage ("42 %")."""
+    return f"{format_number(100 * value, decimals=decimals)}\u00a0%"
+
+
+def caption(
+    fig: Figure, text: str, *, source: str = "avtaleanalyse", n: int | None = None
+) -> Figure:
+    """Write a caption (with source and n) under the figure; returns the same figure."""
+    parts = [text] if text else []
+    if n is not None:
+        parts.append(f"n = {format_number(n)}")
+    parts.append(f"Kilde: {source}")
+    fig.text(
+        0.01,
+        -0.02,
+        ". ".join(parts) + ".",
+        ha="left",
+        va="top",
+        fontsize=8,
+        color="#444444",
+        wrap=True,
+    )
+    return fig
