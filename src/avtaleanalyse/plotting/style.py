@@ -38,9 +38,18 @@ RC_PARAMS = {
 
 @contextlib.contextmanager
 def figure_style() -> Iterator[None]:
-    """Apply the project's matplotlib style inside a ``with`` block."""
-    with mpl.rc_context(RC_PARAMS):
+    """Apply the project's matplotlib style inside a ``with`` block.
+
+    Only the keys of :data:`RC_PARAMS` are set and restored. (``matplotlib.rc_context``
+    restores every parameter, including ``interactive``, which the notebook inline backend
+    switches on while the first figure is drawn — later figures were then never shown.)
+    """
+    saved = {k: mpl.rcParams[k] for k in RC_PARAMS}
+    mpl.rcParams.update(RC_PARAMS)
+    try:
         yield
+    finally:
+        mpl.rcParams.update(saved)
 
 
 def format_number(value: float, *, decimals: int = 0) -> str:

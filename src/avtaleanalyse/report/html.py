@@ -44,6 +44,7 @@ def notebook_to_html(nb: nbformat.NotebookNode, *, title: str, footer: str = "")
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
+    exporter.exclude_anchor_links = True
     body, _resources = exporter.from_notebook_node(nb)
     page = (
         '<!DOCTYPE html>\n<html lang="nb">\n<head>\n<meta charset="utf-8">\n'
