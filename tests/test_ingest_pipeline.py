@@ -112,6 +112,7 @@ def test_sections_are_split_and_keyed(folder):
     assert mine[S.SECTION_ID].is_unique
 
 
+@pytest.mark.slow
 def test_results_do_not_depend_on_the_number_of_workers(folder):
     a, b = ingest_folder(folder, n_jobs=1), ingest_folder(folder, n_jobs=2)
     pd.testing.assert_frame_equal(a.documents, b.documents)
@@ -119,6 +120,7 @@ def test_results_do_not_depend_on_the_number_of_workers(folder):
     pd.testing.assert_frame_equal(a.rejects, b.rejects)
 
 
+@pytest.mark.slow
 def test_manifest_values_win_and_missing_rows_are_rejected(folder, tmp_path):
     manifest = tmp_path / "manifest.csv"
     manifest.write_text(
@@ -152,6 +154,7 @@ def test_invalid_manifest_is_a_clear_error_naming_the_row(folder, tmp_path, caps
     assert "agreement_kind" in err and "2" in err
 
 
+@pytest.mark.slow
 def test_command_is_byte_identical_on_rerun_and_writes_a_manifest(folder, tmp_path):
     outs = []
     for name in ("a", "b"):
