@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from avtaleanalyse import schema as S
+from avtaleanalyse.coverage.checklist import in_force
 from avtaleanalyse.plotting.style import format_number, format_share
 
 __all__ = [
@@ -122,26 +123,6 @@ def filter_region(inputs: ReportInputs, region: str | None) -> ReportInputs:
         topics=sub(inputs.topics),
         coverage=sub(inputs.coverage),
     )
-
-
-def in_force(documents: pd.DataFrame, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Split documents into the generation in force in ``year`` and the earlier one.
-
-    Per health trust, the generation in force is the documents of the latest year not after
-    ``year``; the earlier generation is everything before that year. Documents without a
-    year count as in force.
-
-    Returns
-    -------
-    (current, earlier) : tuple of pandas.DataFrame
-    """
-    docs = documents.copy()
-    y = docs[S.YEAR].astype("Float64")
-    docs = docs[(y <= year).fillna(True)]
-    y = docs[S.YEAR].astype("Float64")
-    latest = y.groupby(docs[S.HEALTH_TRUST].fillna("")).transform("max")
-    current_mask = (y == latest).fillna(True) | latest.isna()
-    return docs[current_mask.to_numpy()], docs[~current_mask.to_numpy()]
 
 
 def coverage_summary(coverage: pd.DataFrame, doc_ids) -> dict[str, float]:

@@ -1,0 +1,134 @@
+"""Per-document theme decisions: user participation level, patient/user experience, and the
+presence and direction of competence transfer — each with the sentences behind it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from avtaleanalyse.coverage.dictionary import Dictionary, phrase
+from avtaleanalyse.coverage.matching import Hit, PhraseIndex, Sentence, kwic
+
+__all__ = ["ThemeResult", "ThemeMatcher"]
+
+
+@dataclass(frozen=True)
+class ThemeResult:
+    """One theme's verdict on one document."""
+
+    theme: str
+    present: bool
+    level: str | None = None
+    direction: str | None = None
+    evidence: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _cooccur(sents, users, parts, window: int, negations, neg_window: int) -> list[Hit]:
+    """Hits where a user word and a participation word stand within ``window`` words."""
+    out = []
+    u_hits = users.find(sents, negations=negations, window=neg_window)
+    p_hits = parts.find(sents, negations=negations, window=neg_window)
+    by_sentence: dict[int, list[Hit]] = {}
+    for h in p_hits:
+        by_sentence.setdefault(h.sentence, []).append(h)
+    for u in u_hits:
+        for p in by_sentence.get(u.sentence, ()):
+            if abs(p.position - u.position) <= window:
+                start = min(u.position, p.position)
+                end = max(u.position + u.length, p.position + p.length)
+                out.append(Hit(u.sentence, start, end - start, f"{u.phrase} ~ {p.phrase}"))
+                break
+    return out
+
+
+class ThemeMatcher:
+    """Compiled phrase indexes of a dictionary; ``classify`` gives every theme for a document."""
+
+    def __init__(self, dictionary: Dictionary):
+        self.d = dictionary
+        t = ("themes",)
+        self.bm_concrete = PhraseIndex(dictionary.phrases(*t, "brukermedvirkning", "concrete"))
+        self.bm_generic = PhraseIndex(dictionary.phrases(*t, "brukermedvirkning", "generic"))
+        co = dictionary.data["themes"]["brukermedvirkning"].get("cooccurrence", {})
+        self.bm_users = PhraseIndex(phrase(str(e)) for e in co.get("users", []))
+        self.bm_parts = PhraseIndex(phrase(str(e)) for e in co.get("participation", []))
+        self.bm_window = int(co.get("window", 6))
+        self.pe_terms = PhraseIndex(dictionary.phrases(*t, "pasient_brukererfaringer", "terms"))
+        k = dictionary.data["themes"]["kompetanseoverforing"]
+        self.ko_terms = PhraseIndex(dictionary.phrases(*t, "kompetanseoverforing", "terms"))
+        self.ko_weak = PhraseIndex(dictionary.phrases(*t, "kompetanseoverforing", "weak_terms"))
+        self.ko_targets = PhraseIndex(
+            dictionary.phrases(*t, "kompetanseoverforing", "weak_targets")
+        )
+        self.ko_weak_window = int(k.get("weak_window", 6))
+        self.ko_mutual = PhraseIndex(dictionary.phrases(*t, "kompetanseoverforing", "mutual"))
+        self.ko_hf = PhraseIndex(dictionary.phrases(*t, "kompetanseoverforing", "hf_to_kommune"))
+        self.ko_k = PhraseIndex(dictionary.phrases(*t, "kompetanseoverforing", "kommune_to_hf"))
+
+    @cached_property
+    def _neg(self) -> tuple[frozenset[str], int]:
+        return self.d.negations, self.d.negation_window
+
+    def _find(self, index: PhraseIndex, sents) -> list[Hit]:
+        neg, win = self._neg
+        return index.find(sents, negations=neg, window=win)
+
+    def brukermedvirkning(self, sents: list[Sentence]) -> ThemeResult:
+        """Level none | generic | concrete, with evidence from the deciding hits."""
+        concrete = self._find(self.bm_concrete, sents)
+        generic = self._find(self.bm_generic, sents)
+        neg, win = self._neg
+        generic += _cooccur(sents, self.bm_users, self.bm_parts, self.bm_window, neg, win)
+        deciding = concrete or generic
+        level = "concrete" if concrete else "generic" if generic else "none"
+        return ThemeResult(
+            "brukermedvirkning",
+            bool(deciding),
+            level=level,
+            evidence=tuple(kwic(sents, h) for h in deciding[:3]),
+        )
+
+    def pasient_brukererfaringer(self, sents: list[Sentence]) -> ThemeResult:
+        """Whether the agreement says how patient and user experience is used."""
+        hits = self._find(self.pe_terms, sents)
+        return ThemeResult(
+            "pasient_brukererfaringer", bool(hits), evidence=tuple(kwic(sents, h) for h in hits[:3])
+        )
+
+    def kompetanseoverforing(self, sents: list[Sentence]) -> ThemeResult:
+        """Presence and direction (none | hf_to_kommune | mutual | unclear) of competence transfer.
+
+        A strong term (kompetanseoverføring, hospitering, fagnettverk …) counts anywhere; a
+        teaching word (veiledning, undervisning, opplæring …) only when one of the parties
+        follows it within a few words ("veiledning til kommunen"). Direction is read from
+        the sentences with hits: a mutuality marker, or markers of both directions, make it
+        mutual; markers of the hospital giving to the municipality make it hf_to_kommune.
+        """
+        hits = self._find(self.ko_terms, sents)
+        targets = self._find(self.ko_targets, sents)
+        for w in self._find(self.ko_weak, sents):
+            if any(
+                t.sentence == w.sentence and 0 < t.position - w.position <= self.ko_weak_window
+                for t in targets
+            ):
+                hits.append(w)
+        if not hits:
+            return ThemeResult("kompetanseoverforing", False, direction="none")
+        hits.sort(key=lambda h: (h.sentence, h.position))
+        chosen = sorted({h.sentence for h in hits})
+        subset = [sents[i] for i in chosen]
+        mutual = self._find(self.ko_mutual, subset)
+        to_k = self._find(self.ko_hf, subset)
+        to_hf = self._find(self.ko_k, subset)
+        if mutual or (to_k and to_hf):
+            direction = "mutual"
+        elif to_k:
+            direction = "hf_to_kommune"
+        else:
+            direction = "unclear"
+        return ThemeResult(
+            "kompetanseoverforing",
+            True,
+            direction=direction,
+            evidence=tuple(kwic(sents, h) for h in hits[:3]),
+        )
