@@ -125,11 +125,25 @@ def _tables(folder: Path) -> list[Path]:
 
 
 # ------------------------------------------------------------------------------ stages
-def _run_cli(argv: list[str]) -> None:
-    from avtaleanalyse import cli
+_STAGE_MODULES = {
+    "demo-corpus": "avtaleanalyse.demo.run",
+    "ingest": "avtaleanalyse.ingest.run",
+    "similarity": "avtaleanalyse.similarity.run",
+    "topics": "avtaleanalyse.topics.run",
+    "coverage": "avtaleanalyse.coverage.run",
+    "report": "avtaleanalyse.report.run",
+}
 
-    rc = cli.main(argv)
-    if rc != 0:
+
+def _run_cli(argv: list[str]) -> None:
+    """Run ``avtaleanalyse ARGV`` through the stage's own argument parser and ``main``."""
+    import importlib
+
+    module = importlib.import_module(_STAGE_MODULES[argv[0]])
+    parser = argparse.ArgumentParser(prog=f"avtaleanalyse {argv[0]}")
+    module.add_arguments(parser)
+    rc = module.main(parser.parse_args(argv[1:]))
+    if rc:
         raise RuntimeError(f"'avtaleanalyse {' '.join(argv)}' exited with {rc}")
 
 
