@@ -1,0 +1,76 @@
+"""Coverage themes: levels, negation, direction, evidence — on sentences written for the test."""
+
+from __future__ import annotations
+
+import pytest
+
+from avtaleanalyse.coverage.dictionary import load_dictionary, phrase
+from avtaleanalyse.coverage.matching import PhraseIndex, sentences
+from avtaleanalyse.coverage.themes import ThemeMatcher
+
+
+@pytest.fixture(scope="module")
+def m():
+    return ThemeMatcher(load_dictionary())
+
+
+def test_phrase_globs_and_any_word():
+    idx = PhraseIndex([phrase("representant* fra bruker*"), phrase("lære ? kommunen")])
+    sents = sentences(
+        "To representanter fra brukerorganisasjonene deltar. Sykehuset skal lære av kommunen."
+    )
+    assert [h.phrase for h in idx.find(sents)] == ["representant* fra bruker*", "lære ? kommunen"]
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("Avtalen regulerer innleggelse i sykehus.", "none"),
+        ("Brukermedvirkning skal ivaretas i alle ledd av samarbeidet.", "generic"),
+        ("Samarbeidet skal vere prega av brukarmedverknad.", "generic"),
+        ("Tenestene skal involvere brukarar og leggje til rette for medverknad.", "generic"),
+        ("Samarbeidsutvalget har to brukerrepresentanter oppnevnt av brukerutvalget.", "concrete"),
+        ("Det lokale brukarrådet har ein fast plass i samhandlingsutvalet.", "concrete"),
+        ("Det er ikke etablert brukerutvalg for dette området.", "none"),
+    ],
+)
+def test_user_participation_level(m, text, level):
+    assert m.brukermedvirkning(sentences(text)).level == level
+
+
+def test_patients_and_users_receiving_services_is_not_participation(m):
+    text = "Samarbeidet skal medverke til at pasientar og brukarar får eit heilskapleg tilbod."
+    assert m.brukermedvirkning(sentences(text)).level == "none"
+
+
+def test_patient_user_experience(m):
+    yes = m.pasient_brukererfaringer(
+        sentences("Pasient- og brukererfaringer skal brukes i forbedringsarbeidet.")
+    )
+    no = m.pasient_brukererfaringer(sentences("Pasienten skal få informasjon om behandlingen."))
+    assert yes.present and "[[pasient- og brukererfaringer]]" in yes.evidence[0]
+    assert not no.present and no.evidence == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "direction"),
+    [
+        ("Avtalen gjelder utskrivningsklare pasienter.", "none"),
+        ("Helseforetaket gir veiledning til kommunen ved behov.", "hf_to_kommune"),
+        (
+            "Spesialisthelsetjenesten skal gi undervisning til helsepersonell i kommunen.",
+            "hf_to_kommune",
+        ),
+        ("Partene legger til rette for hospitering begge veier.", "mutual"),
+        ("Partane skal sikre gjensidig kunnskapsoverføring.", "mutual"),
+        ("Kompetanseoverføring er et felles ansvar.", "unclear"),
+        ("Veiledning av lærlingen gis av fagpersoner i helseforetaket.", "none"),
+    ],
+)
+def test_competence_transfer_direction(m, text, direction):
+    assert m.kompetanseoverforing(sentences(text)).direction == direction
+
+
+def test_direction_markers_of_both_ways_make_it_mutual(m):
+    text = "Helseforetaket tilbyr hospitering for ansatte i kommunen, og kommunen tilbyr hospitering til helseforetaket."
+    assert m.kompetanseoverforing(sentences(text)).direction == "mutual"
