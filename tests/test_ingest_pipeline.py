@@ -11,7 +11,7 @@ from avtaleanalyse import cli
 from avtaleanalyse import schema as S
 from avtaleanalyse.ingest.pipeline import doc_id_for, ingest_folder
 from avtaleanalyse.ingest.readers import Reason
-from tests.ingest_files import (
+from ingest_files import (
     BODY,
     HTML_PAGE,
     docx_not_zip,

@@ -11,7 +11,7 @@ from avtaleanalyse.ingest.readers import (
     decode_text,
     read_document,
 )
-from tests.ingest_files import (
+from ingest_files import (
     BODY,
     HTML_PAGE,
     docx_not_zip,
