@@ -13,6 +13,7 @@ from avtaleanalyse.ingest.cleaning import (
     docplayer_title,
     remove_page_numbers,
     remove_running_lines,
+    resolve_soft_hyphens,
     strip_bullets,
     strip_docplayer,
     strip_web_chrome,
@@ -92,7 +93,12 @@ def test_dehyphenation_joins_broken_words_but_keeps_coordinated_compounds():
     assert dehyphenate("spesialisthelse-\ntjenesten") == "spesialisthelsetjenesten"
     assert dehyphenate("helse-\nog omsorgstjenester") == "helse- og omsorgstjenester"
     assert dehyphenate("inn- og utskriving") == "inn- og utskriving"
-    assert dehyphenate("Nord-\nNorge") == "Nord- Norge"
+    assert dehyphenate("Nord-\nNorge") == "Nord-Norge"
+
+
+def test_pdfium_soft_hyphen_marks_are_resolved():
+    text = "helse\x02og omsorg, samar\x02beid, Midt\ufffe\r\nNorge, covid\x0219"
+    assert resolve_soft_hyphens(text) == "helse- og omsorg, samarbeid, Midt-Norge, covid-19"
 
 
 def test_bullets_including_word_private_use_glyph():

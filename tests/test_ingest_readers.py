@@ -36,6 +36,24 @@ def test_pdf_pages_text_and_title(tmp_path):
     assert raw.text.index("1. Parter") < raw.text.index("2. Formål") < raw.text.index("3. Varighet")
 
 
+def test_pdf_line_end_hyphens_are_joined_except_before_og(tmp_path):
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=12)
+    for line in [
+        "Kommunale helse-",
+        "og omsorgstjenester i samar-",
+        "beid med Helse Midt-",
+        "Norge.",
+    ]:
+        pdf.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.output(tmp_path / "h.pdf")
+    text = " ".join(read_document(tmp_path / "h.pdf").text.split())
+    assert text == "Kommunale helse- og omsorgstjenester i samarbeid med Helse Midt-Norge."
+
+
 def test_image_only_pdf_is_rejected_as_needing_ocr(tmp_path):
     with pytest.raises(ReadError) as err:
         read_document(write_image_pdf(tmp_path / "scan.pdf"))

@@ -27,6 +27,7 @@ __all__ = [
     "normalize_whitespace",
     "remove_page_numbers",
     "remove_running_lines",
+    "resolve_soft_hyphens",
     "strip_bullets",
     "strip_docplayer",
     "strip_web_chrome",
@@ -49,11 +50,12 @@ def make_pipeline(*steps: Step) -> Step:
 
 # --------------------------------------------------------------------------- unicode
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\ufffe"), None)
+_INVISIBLE.update(dict.fromkeys([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F], None))
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2009\u200a\u3000\t\v\f"), " ")
 
 
 def normalize_unicode(text: str) -> str:
-    """NFC, Unix line ends, no soft hyphens or zero-width characters, plain spaces."""
+    """NFC, Unix line ends, no soft hyphens, zero-width or control characters, plain spaces."""
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
     return text.translate(_INVISIBLE).translate(_SPACES)
@@ -173,15 +175,40 @@ def dehyphenate(text: str) -> str:
     """Join words split by a line-break hyphen, keeping "helse- og omsorg" style hyphens.
 
     "spesialisthelse-\\ntjenesten" becomes "spesialisthelsetjenesten"; a hyphen followed by
-    a conjunction ("helse- og omsorgstjenester", "inn- og utskriving") is kept, and so is a
-    hyphen before a capital or a digit ("Nord-\\nNorge" keeps its hyphen).
+    a conjunction ("helse- og omsorgstjenester", "inn- og utskriving") is kept with its space,
+    and a hyphen before a capital or a digit is kept without one ("Nord-\\nNorge" becomes
+    "Nord-Norge").
     """
     text = re.sub(
         rf"(\w)-[ \t]*\n[ \t]*(?!{_KEEP_HYPHEN_BEFORE})([a-zæøå])",
         r"\1\2",
         text,
     )
-    return re.sub(rf"(\w)-[ \t]*\n[ \t]*(?=[A-ZÆØÅ\d]|{_KEEP_HYPHEN_BEFORE})", r"\1- ", text)
+    text = re.sub(rf"(\w)-[ \t]*\n[ \t]*(?={_KEEP_HYPHEN_BEFORE})", r"\1- ", text)
+    return re.sub(r"(\w)-[ \t]*\n[ \t]*(?=[A-ZÆØÅ\d])", r"\1-", text)
+
+
+#: Marks pdfium puts where a word was hyphenated at a line end (the line break is dropped).
+_SOFT_HYPHEN_MARK = re.compile("[\x02\ufffe][ \t]*(?:\r?\n)?[ \t]*")
+
+
+def resolve_soft_hyphens(text: str) -> str:
+    """Turn pdfium's line-end hyphen marks (U+0002, U+FFFE) into de-hyphenated text.
+
+    The word halves are joined ("samar|beid" becomes "samarbeid"), except before a
+    conjunction ("helse|og omsorg" becomes "helse- og omsorg") or a capital or a digit
+    ("Nord|Norge" becomes "Nord-Norge").
+    """
+
+    def repl(m: re.Match[str]) -> str:
+        rest = text[m.end() : m.end() + 8]
+        if re.match(_KEEP_HYPHEN_BEFORE, rest):
+            return "- "
+        if re.match(r"[A-ZÆØÅ\d]", rest):
+            return "-"
+        return ""
+
+    return _SOFT_HYPHEN_MARK.sub(repl, text)
 
 
 _BULLETS = "•\uf0b7\uf0a7\uf076\uf0d8\uf0fc▪■□◦●○·►▶➢✓✔⁃∙"
@@ -206,6 +233,7 @@ def normalize_whitespace(text: str) -> str:
 
 #: The default cleaning of one document's text (after page-level cleaning for PDFs).
 clean_text = make_pipeline(
+    resolve_soft_hyphens,
     normalize_unicode,
     strip_docplayer,
     strip_web_chrome,

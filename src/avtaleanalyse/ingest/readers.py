@@ -16,6 +16,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from avtaleanalyse.ingest.cleaning import resolve_soft_hyphens
+
 __all__ = [
     "REJECT_REASONS",
     "RawDocument",
@@ -224,8 +226,9 @@ def _read_pdf(path: Path) -> RawDocument:
             raw = textpage.get_text_bounded()
             textpage.close()
             page.close()
-            # pdfium marks a soft (line-break) hyphen with U+FFFE: join the word halves.
-            raw = re.sub("\ufffe\\s*\\r?\\n?\\s*", "", raw)
+            # pdfium marks a line-break hyphen with U+FFFE or U+0002: join the word halves
+            # (or keep the hyphen before "og"/"eller" and capitals).
+            raw = resolve_soft_hyphens(raw)
             pages.append(raw.replace("\r\n", "\n").replace("\r", "\n"))
         meta = pdf.get_metadata_dict(skip_empty=True)
         encrypted = pdfium_c.FPDF_GetSecurityHandlerRevision(pdf.raw) != -1
