@@ -1,0 +1,29 @@
+"""The municipality map: every municipality placed, values joined by number."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from avtaleanalyse.plotting.maps import municipality_points, plot_municipality_map
+
+
+def test_points_cover_every_municipality_and_join_values():
+    vals = pd.DataFrame({"nr": ["301", "4601"], "andel": [0.2, 0.8]})
+    pts = municipality_points(vals, value="andel", key="nr")
+    assert len(pts) == 356
+    assert pts["lat"].between(57.5, 71.5).all() and pts["lon"].between(4, 32).all()
+    got = pts.set_index("kommunenummer")["value"]
+    assert got["0301"] == 0.2 and got["4601"] == 0.8
+    assert got.notna().sum() == 2
+
+
+def test_map_figure_has_title_colourbar_and_n():
+    vals = pd.DataFrame({"kommunenummer": ["0301", "1103"], "v": [0.1, 0.9]})
+    fig = plot_municipality_map(vals, value="v", title="Lokal andel", label="Andel")
+    try:
+        assert fig.axes[0].get_title(loc="left") == "Lokal andel"
+        assert len(fig.axes) == 2  # map and colour bar
+        assert any("n = 2" in t.get_text() for t in fig.texts)
+    finally:
+        plt.close(fig)
