@@ -27,3 +27,18 @@ def test_map_figure_has_title_colourbar_and_n():
         assert any("n = 2" in t.get_text() for t in fig.texts)
     finally:
         plt.close(fig)
+
+
+def test_value_by_municipality_averages_over_signed_documents():
+    from avtaleanalyse.plotting.maps import value_by_municipality
+
+    docs = pd.DataFrame(
+        {
+            "doc_id": ["a", "b", "c"],
+            "municipality_numbers": [["0301"], ["0301", "1103"], []],
+        }
+    )
+    per_doc = pd.DataFrame({"doc_id": ["a", "b", "c"], "local_share": [0.2, 0.4, 0.9]})
+    got = value_by_municipality(per_doc, docs, value="local_share")
+    assert got["kommunenummer"].tolist() == ["0301", "1103"]
+    assert got["value"].round(6).tolist() == [0.3, 0.4]

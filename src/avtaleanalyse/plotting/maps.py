@@ -15,9 +15,42 @@ from matplotlib.figure import Figure
 
 from avtaleanalyse.plotting.style import caption, figure_style
 
-__all__ = ["municipality_points", "plot_municipality_map"]
+__all__ = ["municipality_points", "plot_municipality_map", "value_by_municipality"]
 
 KEY = "kommunenummer"
+
+
+def value_by_municipality(
+    per_document: pd.DataFrame, documents: pd.DataFrame, *, value: str
+) -> pd.DataFrame:
+    """Mean of a per-document value over the documents each municipality signed.
+
+    Parameters
+    ----------
+    per_document
+        ``doc_id`` and ``value`` (e.g. the standardisation table's ``local_share``).
+    documents
+        The corpus documents table (``doc_id``, ``municipality_numbers``: list of 4-digit
+        numbers, or a ';'-separated string).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``kommunenummer`` and ``value``, one row per municipality with a document,
+        sorted by number.
+    """
+    from avtaleanalyse import schema as S
+
+    docs = documents[[S.DOC_ID, S.MUNICIPALITY_NUMBERS]].copy()
+    docs[KEY] = docs[S.MUNICIPALITY_NUMBERS].map(
+        lambda v: v.split(";") if isinstance(v, str) else list(v) if v is not None else []
+    )
+    long = docs.explode(KEY).dropna(subset=[KEY])
+    long = long.loc[long[KEY].astype(str).str.strip() != ""]
+    long[KEY] = long[KEY].astype(str).str.strip().str.zfill(4)
+    merged = long.merge(per_document[[S.DOC_ID, value]], on=S.DOC_ID)
+    out = merged.groupby(KEY, as_index=False)[value].mean().rename(columns={value: "value"})
+    return out.sort_values(KEY, ignore_index=True)
 
 
 def municipality_points(values: pd.DataFrame, *, value: str, key: str = KEY) -> pd.DataFrame:
