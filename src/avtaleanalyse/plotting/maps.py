@@ -109,7 +109,7 @@ def plot_municipality_map(
     have = pts["value"].notna()
     with figure_style():
         if ax is None:
-            fig, ax = plt.subplots(figsize=(5.5, 6))
+            fig, ax = plt.subplots(figsize=(5.5, 5.2))
         else:
             fig = ax.figure
         ax.scatter(pts.loc[~have, "lon"], pts.loc[~have, "lat"], s=8, c="#d0d0d0", lw=0)
