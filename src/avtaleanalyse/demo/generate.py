@@ -179,7 +179,15 @@ class TrustProfile:
 
     def agreements(self) -> list[Agreement]:
         k = self.kind
-        out = [Agreement("", None, "overordnet", (1, 12) if self.generation == 2022 else (1,))]
+        merged = self.variant == "B"  # overordnet avtale merged with agreement 1
+        out = [
+            Agreement(
+                "1" if merged else "",
+                1 if merged else None,
+                "overordnet",
+                (1, 12) if self.generation == 2022 else (1,),
+            )
+        ]
         last = 11 if self.generation == 2012 else 13
         for n in range(1, last + 1):
             if self.variant == "B" and n == 1:

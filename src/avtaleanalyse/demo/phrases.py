@@ -505,7 +505,6 @@ _WORDS = {
     "reforhandling": "reforhandling",
     "måloppnåelse": "måloppnåing",
     "oversikt": "oversyn",
-    "hvordan": "korleis",
     "fulgt": "følgt",
     "gjennomføre": "gjennomføre",
     "rapportere": "rapportere",
@@ -541,7 +540,6 @@ _WORDS = {
     "kalles": "blir kalla",
     "dette": "dette",
     "denne": "denne",
-    "disse": "desse",
     "slike": "slike",
     "øvrige": "andre",
     "grunnlaget": "grunnlaget",
@@ -615,7 +613,6 @@ _WORDS = {
     "beskjed": "beskjed",
     "klart": "klart",
     "betalingsplikt": "betalingsplikt",
-    "døgnet": "døgeret",
     "meldt": "meld",
     "sykepleiesammenfatning": "sjukepleiesamandrag",
     "pleie": "pleie",
@@ -768,7 +765,6 @@ _WORDS = {
     "fire uker": "fire veker",
     "vegne": "vegner",
     "underskrevet": "underskrive",
-    "tolv": "tolv",
 }
 
 # suffix rules for words not in the list (applied in order, first match wins)

@@ -4,6 +4,7 @@ broken ones. Every writer is deterministic (fixed dates, fixed zip timestamps)."
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 import io
 import textwrap
@@ -15,7 +16,7 @@ from avtaleanalyse.demo.generate import SYNTHETIC_LABEL, DemoDocument, rng_for
 
 __all__ = ["render"]
 
-FIXED = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+FIXED = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 ZIP_DATE = (2024, 1, 1, 0, 0, 0)
 _LATIN1_FIX = str.maketrans(
     {"–": "-", "—": "-", "’": "'", "“": '"', "”": '"', "…": "...", "\u00a0": " "}
@@ -125,7 +126,11 @@ def _encrypt(data: bytes) -> bytes:
     from pypdf import PdfReader, PdfWriter
 
     w = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
-    w._ID = None
+    from pypdf.generic import ArrayObject, ByteStringObject
+
+    fixed = ByteStringObject(hashlib.md5(data).digest())
+    w._ID = ArrayObject([fixed, fixed])  # fixed file ID: same input, same encrypted bytes
+    w.generate_file_identifiers = lambda: None  # pypdf would draw a random second ID
     w.encrypt(user_password="samhandling", owner_password="eier", algorithm="RC4-128")
     out = io.BytesIO()
     w.write(out)
@@ -302,9 +307,9 @@ def _rtf_escape(s: str) -> str:
             out.append(ch)
         else:
             try:
-                out.append("\\'%02x" % ch.encode("cp1252")[0])
+                out.append(f"\\'{ch.encode('cp1252')[0]:02x}")
             except UnicodeEncodeError:
-                out.append("\\u%d?" % ord(ch))
+                out.append(f"\\u{ord(ch)}?")
     return "".join(out)
 
 
@@ -479,7 +484,7 @@ kopiert fra virkelige avtaler; kommune- og helseforetaksnavn er ekte, men avtale
 - `truth.csv`: fasit for hver fil (les aldri denne i analysekoden).
 - `truth_passages.csv`: lokalt lagt til, endret og fjernet tekst.
 
-Bruk: `avtaleanalyse ingest {out}/files --out X --manifest {out}/manifest.csv`.
+Bruk: `avtaleanalyse ingest DIR/files --out X --manifest DIR/manifest.csv` (DIR er denne mappen).
 Modellen er beskrevet i `data/README.md` i prosjektet.
 """
 
