@@ -13,6 +13,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import io
 import re
 import sys
 import time
@@ -95,7 +96,11 @@ def main(argv: list[str] | None = None) -> int:
         acc = report("real samples", docs, labels, REAL_FIELDS, by_name=True)
         ok &= bool((acc["accuracy"] >= 0.9).all())
     if args.demo:
-        truth = pd.read_csv(args.demo / "truth.csv", dtype=str, keep_default_na=False)
+        with open(args.demo / "truth.csv", encoding="utf-8") as fh:  # '#' lines: comments
+            lines = [line for line in fh if not line.startswith("#")]
+        truth = pd.read_csv(io.StringIO("".join(lines)), dtype=str, keep_default_na=False)
+        if "expected_status" in truth.columns:  # rejects and duplicates are not scored
+            truth = truth[truth["expected_status"] == "accepted"]
         if args.limit:
             truth = truth.head(args.limit)
         files = args.demo / "files"
