@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from tests._stages import require_stages
-
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 TEMPLATE = REPO / "src" / "avtaleanalyse" / "report" / "templates" / "05_arsrapport.ipynb"
@@ -41,9 +39,7 @@ def test_notebook_is_stripped_and_thin(path):
 
 
 @pytest.mark.slow
-def test_notebooks_run_on_small_corpus(request, tmp_path):
-    require_stages("demo", "ingest", "similarity", "topics", "coverage")
-    small_corpus = request.getfixturevalue("small_corpus")
+def test_notebooks_run_on_small_corpus(small_corpus, tmp_path):
     import papermill
 
     stage_dirs = {}

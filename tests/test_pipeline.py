@@ -15,7 +15,6 @@ import pytest
 
 from avtaleanalyse import pipeline
 from avtaleanalyse import schema as S
-from tests._stages import require_stages
 
 STAGES = ["demo-corpus", "ingest", "similarity", "topics", "coverage", "report"]
 
@@ -121,7 +120,6 @@ def test_progress_lines_name_every_stage(fake, tmp_path):
 
 @pytest.mark.slow
 def test_reproduce_small_end_to_end(tmp_path):
-    require_stages("demo", "ingest", "similarity", "topics", "coverage")
     runs = pipeline.reproduce(tmp_path, scale="small", log=lambda _: None)
     report = runs[-1].output
     html = (report / "rapport.html").read_text(encoding="utf-8")
