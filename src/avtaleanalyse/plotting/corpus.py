@@ -50,7 +50,7 @@ def plot_documents_by_trust(documents: pd.DataFrame, *, ax: plt.Axes | None = No
         ax.set_title(f"Flest avtaler fra {top}" if top else "Ingen dokumenter")
         ax.set_xlabel("Antall dokumenter")
         ax.set_ylabel("")
-        ax.legend(title="Avtaletype", loc="lower right")
+        ax.legend(title="Avtaletype", loc="upper left", bbox_to_anchor=(1.01, 1))
         caption(fig, "Dokumenter i korpuset per helseforetak og avtaletype", n=len(documents))
     return fig
 

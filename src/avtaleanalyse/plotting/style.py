@@ -71,9 +71,11 @@ def caption(
     if n is not None:
         parts.append(f"n = {format_number(n)}")
     parts.append(f"Kilde: {source}")
+    # below everything already drawn (tick labels, axis labels), so the caption never overlaps
+    bottom = fig.get_tightbbox(fig.canvas.get_renderer()).y0 / fig.get_figheight()
     fig.text(
         0.01,
-        -0.02,
+        min(bottom, 0.0) - 0.08 / fig.get_figheight(),
         ". ".join(parts) + ".",
         ha="left",
         va="top",
