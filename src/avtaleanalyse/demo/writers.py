@@ -336,7 +336,7 @@ def _lines(d: DemoDocument, seed: int) -> list[tuple[str, str]]:
         out.append(("H", f"{s.number} {s.heading}".strip()))
         out.extend(("P", p) for p in s.paras)
     if d.ocr:
-        r = rng_for(seed, "ocr", d.source_path)
+        r = rng_for(seed, "ocr", d.duplicate_of or d.source_path)  # a copy keeps its damage
         out = [(s, ocr_damage("\n" + t, r).lstrip("\n")) if s != "T" else (s, t) for s, t in out]
     return out
 
