@@ -166,6 +166,17 @@ class TrustProfile:
         self.revise = {k for k in _all_keys() if r.random() < 0.5} if generation == 2022 else set()
         self.order_swap = base.random() < 0.4
         self.has_kontakt = base.random() < 0.5
+        self.extras = {
+            k
+            for k, pr in (
+                ("definisjoner", 0.7),
+                ("lovverk", 0.5),
+                ("taushetsplikt", 0.6),
+                ("kommunikasjon", 0.6),
+                ("evaluering", 0.7),
+            )
+            if base.random() < pr
+        }
         self.variant = "A"
         if generation == 2022:
             self.variant = r.choices(("A", "B", "C"), (0.5, 0.25, 0.25))[0]
@@ -273,10 +284,11 @@ def _national(prof, form, key, fmt, r_alt=None):
     texts = src["text"]
     i = prof.pick(key, len(texts)) if r_alt is None else r_alt
     h = heads[prof.pick(key + ".h", len(heads)) % len(heads)]
-    text = texts[i % len(texts)].format(**fmt)
+    text = texts[i % len(texts)]
     if form == "nynorsk" and not nn:
         h, text = to_nynorsk(h), to_nynorsk(text)
-    return Section(key, h, [text])
+    text = text.format(**fmt)
+    return Section(key, h, [t.strip() for t in text.split("\n\n") if t.strip()])
 
 
 def _point_sections(prof, form, point: int, fmt) -> list[Section]:
@@ -285,9 +297,10 @@ def _point_sections(prof, form, point: int, fmt) -> list[Section]:
     for j, cl in enumerate(p["clauses"]):
         key = f"p{point}.{j}"
         h = cl["heading"][prof.pick(key + ".h", len(cl["heading"]))]
-        t = cl["text"][prof.pick(key, len(cl["text"]))].format(**fmt)
+        t = cl["text"][prof.pick(key, len(cl["text"]))]
         if form == "nynorsk":
             h, t = to_nynorsk(h), to_nynorsk(t)
+        t = t.format(**fmt)
         out.append(Section(key, h, [t]))
     return out
 
@@ -319,11 +332,25 @@ def build_template(
         "rolle_h": "{rolle_h}",
     }
     th = prof.themes(ag)
-    secs = [_national(prof, form, k, fmt) for k in ("parter", "bakgrunn", "formal", "virkeomrade")]
+    head = ["parter", "bakgrunn", "formal", "virkeomrade"]
+    if "definisjoner" in prof.extras:
+        head.append("definisjoner")
+    if "lovverk" in prof.extras and ag.kind == "overordnet":
+        head.insert(2, "lovverk")
+    secs = [_national(prof, form, k, fmt) for k in head]
     if ag.kind == "overordnet":
         secs.append(_national(prof, form, "samarbeidsformer", fmt))
     for p in ag.points:
         secs.extend(_point_sections(prof, form, p, fmt))
+    if ag.kind != "overordnet":
+        secs.extend(
+            _national(prof, form, k, fmt)
+            for k in ("pasientinformasjon", "sarlige_grupper", "rutiner", "kvalitet")
+        )
+    for k in ("kommunikasjon", "taushetsplikt"):
+        if k in prof.extras:
+            secs.append(_national(prof, form, k, fmt))
+    secs.append(_national(prof, form, "okonomi", fmt))
     if th["komp"] == "hf_to_kommune":
         secs.append(_national(prof, form, "kompetanse_hf", fmt))
     elif th["komp"] == "mutual":
@@ -340,6 +367,8 @@ def build_template(
         tail = ["avvik", "plikt", "mislighold", "uenighet", "varighet"]
     if ag.kind == "overordnet":
         tail = ["vedtak", *tail, "innsending"]
+    if "evaluering" in prof.extras:
+        tail.insert(1, "evaluering")
     if prof.has_kontakt:
         tail.insert(0, "kontakt")
     secs.extend(_national(prof, form, k, fmt) for k in tail)
@@ -483,7 +512,7 @@ def _adapt(
     }
 
     def lang(t):
-        return to_nynorsk(t) if form == "nynorsk" else t
+        return (to_nynorsk(t) if form == "nynorsk" else t).format(**fmt)
 
     passages: list[tuple[str, str]] = []
     th = dict(th)
@@ -491,7 +520,7 @@ def _adapt(
     if kind in ("light", "moderate", "substantial"):
         n_add = {"light": r.choice((1, 1, 2)), "moderate": r.choice((2, 3)), "substantial": 2}[kind]
         for t in r.sample(loc["light"], n_add):
-            t = lang(t.format(**fmt))
+            t = lang(t)
             s = r.choice(body)
             s.paras.append(t)
             passages.append(("added", t))
@@ -502,7 +531,7 @@ def _adapt(
         if len(sents) >= 2:
             i = r.randrange(len(sents))
             old = sents[i]
-            new = lang(f"For {party.short} gjelder at ") + old[0].lower() + old[1:]
+            new = lang("For {kommune_navn} gjelder at ") + old[0].lower() + old[1:]
             sents[i] = new
             s.paras[0] = " ".join(sents)
             passages.append(("edited", new))
@@ -518,7 +547,7 @@ def _adapt(
             options = ["emergency_beds", *options]
         which = r.choice(options)
         e = loc["substantial"][which]
-        h, t = lang(e["heading"].format(**fmt)), lang(e["text"].format(**fmt))
+        h, t = lang(e["heading"]), lang(e["text"])
         idx = (
             max(i for i, s in enumerate(secs) if s.key.startswith("p") or s.key == "virkeomrade")
             + 1

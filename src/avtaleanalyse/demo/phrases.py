@@ -793,14 +793,134 @@ def _word(w: str) -> str:
     low = w.lower()
     if low in _WORDS:
         return _case(w, _WORDS[low])
-    if w[:1].isupper() and not low.startswith(("tjenest", "sykehus")):
-        return w  # proper names stay (Helse Bergen HF, Oslo kommune)
+    if w[:1].isupper() and low in _NAMES:
+        return w
     for pat, rep in _SUFFIX:
         if re.search(pat, low):
             new = re.sub(pat, rep, low) if not callable(rep) else re.sub(pat, rep, low)
             return _case(w, new)
     return w
 
+
+_NAMES = {"helsedirektoratet", "helsenettet", "nasjonal", "amk-sentral"}
+_MORE = {
+    "en": "ein",
+    "virkeområde": "verkeområde",
+    "definisjoner": "definisjonar",
+    "henvendelser": "førespurnader",
+    "partssammensatte": "partssamansette",
+    "beskrevet": "skildra",
+    "prosedyrene": "prosedyrane",
+    "foreligge": "liggje føre",
+    "medarbeidere": "medarbeidarar",
+    "bærer": "ber",
+    "knyttet": "knytt",
+    "lager": "lagar",
+    "forståelsen": "forståinga",
+    "saken": "saka",
+    "varighet": "varigheit",
+    "avvikshåndtering": "avvikshandsaming",
+    "håndtering": "handsaming",
+    "begreper": "omgrep",
+    "uttrykk": "uttrykk",
+    "menes": "meiner ein",
+    "pasientgrupper": "pasientgrupper",
+    "særlige": "særlege",
+    "særskilte": "særskilde",
+    "forutsetninger": "føresetnader",
+    "deres": "deira",
+    "muntlig": "munnleg",
+    "framgå": "gå fram",
+    "hvilken": "kva for",
+    "språk": "språk",
+    "enhver": "kvar",
+    "skrøpelige": "skrøpelege",
+    "demens": "demens",
+    "barnas": "borna sine",
+    "uønskede": "uønskte",
+    "hendelser": "hendingar",
+    "hendelse": "hending",
+    "indikatorer": "indikatorar",
+    "målinger": "målingar",
+    "antall": "talet på",
+    "prioriteringer": "prioriteringar",
+    "internkontrollsystem": "internkontrollsystem",
+    "etterleves": "blir etterlevd",
+    "alvorlige": "alvorlege",
+    "kostnader": "kostnader",
+    "utgifter": "utgifter",
+    "forhånd": "førehand",
+    "nedfelles": "nedfellast",
+    "etablering": "etablering",
+    "medfører": "fører med seg",
+    "gjeldende": "gjeldande",
+    "lovverk": "lovverk",
+    "følgende": "følgjande",
+    "relevante": "relevante",
+    "oppdager": "oppdagar",
+    "hensikten": "føremålet",
+    "forventes": "er venta",
+    "enkelt": "enkelt",
+    "praktiske": "praktiske",
+    "omforente": "omforeinte",
+    "retningslinjer": "retningsliner",
+    "godkjennes": "blir godkjende",
+    "utarbeidelse": "utarbeiding",
+    "oftere": "oftare",
+    "tilgjengelige": "tilgjengelege",
+    "nettside": "nettside",
+    "avgjør": "avgjer",
+    "formidler": "formidlar",
+    "enkeltpasienter": "enkeltpasientar",
+    "rask": "rask",
+    "avklaring": "avklaring",
+    "klinikkene": "klinikkane",
+    "oversikt": "oversikt",
+    "styringsdata": "styringsdata",
+    "munne": "munne",
+    "forslag": "forslag",
+    "forbedringer": "forbetringar",
+    "resultatet": "resultatet",
+    "nådd": "nådd",
+    "bedre": "betre",
+    "tiltak": "tiltak",
+    "sette": "setje",
+    "personopplysninger": "personopplysningar",
+    "adgang": "høve",
+    "trygg": "trygg",
+    "måte": "måte",
+    "oppstår": "oppstår",
+    "berøre": "røre ved",
+    "pasientopplysninger": "pasientopplysningar",
+    "dem": "dei",
+    "gir": "gir",
+    "vårt": "vårt",
+    "dokumentet": "dokumentet",
+    "forbedringsarbeid": "forbetringsarbeid",
+    "forbedringsprosjekter": "forbetringsprosjekt",
+    "utviklingen": "utviklinga",
+    "velge": "velje",
+    "ventetid": "ventetid",
+    "danne": "danne",
+    "høy": "høg",
+}
+_MORE.update(
+    {
+        "kommunens": "kommunens",
+        "helseforetakets": "helseføretakets",
+        "pasientens": "pasientens",
+        "sykehusets": "sjukehusets",
+        "partenes": "partanes",
+        "avtalens": "avtalens",
+        "ligger": "ligg",
+        "vet": "veit",
+        "personer": "personar",
+        "hensyn": "omsyn",
+        "dekker": "dekkjer",
+        "nærmeste": "nærmaste",
+    }
+)
+_WORDS.update(_MORE)
 
 _TOKEN = re.compile(r"[A-Za-zÆØÅæøåÉéü-]+")
 
@@ -815,7 +935,7 @@ def to_nynorsk(text: str) -> str:
     """
     # passive after a modal: "skal meldes" -> "skal meldast"
     text = re.sub(
-        r"\b(skal|kan|må|bør)(\s+(?:ikke|også|straks)\s+|\s+)([a-zæøå]+?)es\b",
+        r"\b(skal|kan|må|bør)(\s+(?:[a-zæøå]+)\s+|\s+)([a-zæøå]{2,}?)es\b",
         lambda m: f"{m.group(1)}{m.group(2)}{m.group(3)}ast",
         text,
     )
@@ -830,6 +950,21 @@ def to_nynorsk(text: str) -> str:
         ("når det gjelder", "når det gjeld"),
         ("så langt", "så langt"),
         ("heretter kalt", "heretter kalla"),
+        ("skal gis", "skal givast"),
+        ("kan gis", "kan givast"),
+        ("skal tas", "skal takast"),
+        ("kan tas", "kan takast"),
+        ("Avtalens virkeområde", "Verkeområdet for avtalen"),
+        ("Avtalens formål", "Føremålet med avtalen"),
+        ("Avtalens parter", "Partane i avtalen"),
     ):
         text = text.replace(src, dst)
-    return _TOKEN.sub(lambda m: _word(m.group(0)), text)
+    text = _TOKEN.sub(lambda m: _word(m.group(0)), text)
+    for src, dst in (
+        ("siast", "seiast"),
+        ("gjørast", "gjerast"),
+        ("søkast", "søkjast"),
+        ("leggast", "leggjast"),
+    ):
+        text = text.replace(src, dst)
+    return text
