@@ -268,3 +268,14 @@ def test_self_reference_in_body_decides_kind_without_kind_word_in_head():
     meta = infer_metadata(text, title_hint=None, source_path="a")
     assert meta["agreement_kind"] == "overordnet" and meta["agreement_number"] is None
     assert meta["municipalities"] == ["Vefsn"] and meta["municipality_numbers"] == ["1824"]
+
+
+def test_municipality_names_containing_og():
+    text = "Delavtale 3 mellom Evje og Hornnes kommune og Sørlandet sykehus HF"
+    assert infer_metadata(text, title_hint=None, source_path="a")["municipalities"] == [
+        "Evje og Hornnes"
+    ]
+    text = "Tenesteavtale 3 mellom Nore og Uvdal kommune og Vestre Viken HF"
+    assert infer_metadata(text, title_hint=None, source_path="a")["municipalities"] == [
+        "Nore og Uvdal"
+    ]

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import cache
 from pathlib import PurePath
 
 from avtaleanalyse.ingest.language import detect_language_form
@@ -271,9 +272,23 @@ _NOT_NAMES = {
 }
 
 
+@cache
+def _og_names_re() -> re.Pattern[str]:
+    """Municipality names that contain "og" ("Nore og Uvdal", "Evje og Hornnes")."""
+    from avtaleanalyse.reference import municipalities
+
+    names = sorted({n for n in municipalities()["name"] if " og " in n}, key=len, reverse=True)
+    return re.compile("|".join(rf"\b{re.escape(n)}\b" for n in names), re.I)
+
+
 def _resolve_phrase(phrase: str, counties: tuple[str, ...]) -> list[str]:
     """Canonical municipalities in a list phrase ("Klepp, Time, Hå og Gjesdal")."""
     out = []
+    for m in _og_names_re().finditer(phrase):  # keep "Nore og Uvdal" whole
+        entry = resolve_municipality(m.group(0).title().replace(" Og ", " og "), counties=None)
+        if entry:
+            out.append(entry.canonical_name)
+    phrase = _og_names_re().sub(",", phrase)
     for item in re.split(r"\s*,\s*|\s+og\s+", phrase):
         words = item.split()
         # try the longest tail first ("Helgelandssykehuset HF og Nordre Follo")
