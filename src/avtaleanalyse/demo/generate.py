@@ -427,9 +427,10 @@ def _parties(seed: int, scale: str, catchment: pd.DataFrame) -> list[Party]:
             text = ", ".join(f"{n} kommune" for n in plain[:-1]) + f" og {plain[-1]} kommune"
             parties.append(
                 Party(
-                    "Kommunane " + " og ".join(plain)
-                    if t in NYNORSK_TRUSTS
-                    else "Kommunene " + " og ".join(plain),
+                    ("Kommunane " if t in NYNORSK_TRUSTS else "Kommunene ")
+                    + ", ".join(plain[:-1])
+                    + " og "
+                    + plain[-1],
                     text,
                     tuple(names),
                     tuple(group),
