@@ -182,6 +182,16 @@ def test_broken_files_recorded(small_demo):
         assert r.duplicate_of < r.source_path  # ingest keeps the first path
 
 
+def test_no_unplanned_duplicates(small_demo):
+    t = _read(small_demo / "truth.csv")
+    nonempty = t[t.expected_reject_reason != "empty file (0 bytes)"]
+    digests = [
+        hashlib.sha256((small_demo / "files" / p).read_bytes()).hexdigest()
+        for p in nonempty.source_path
+    ]
+    assert len(set(digests)) == len(digests) - (nonempty.duplicate_of != "").sum()
+
+
 def test_synthetic_label_everywhere(small_demo):
     assert SYNTHETIC_LABEL in (small_demo / "README.md").read_text(encoding="utf-8")
     assert (small_demo / "truth.csv").read_text(encoding="utf-8").startswith(f"# {SYNTHETIC_LABEL}")

@@ -346,12 +346,15 @@ def render(d: DemoDocument, seed: int) -> bytes:
     if d.broken == "zero":
         return b""
     if d.broken == "xlsx":
-        return _zip([("[Content_Types].xml", b"<Types/>"), ("xl/workbook.xml", b"<workbook/>")])
+        sheet = f"<workbook><sheet name={escape(d.source_path)!r}/></workbook>".encode()
+        return _zip([("[Content_Types].xml", b"<Types/>"), ("xl/workbook.xml", sheet)])
     if d.broken == "jpg":
         from PIL import Image
 
         buf = io.BytesIO()
-        Image.new("RGB", (64, 48), (200, 200, 200)).save(buf, "JPEG", quality=80)
+        r = rng_for(seed, "jpg", d.source_path)
+        colour = (r.randrange(256), r.randrange(256), r.randrange(256))
+        Image.new("RGB", (64, 48), colour).save(buf, "JPEG", quality=80)
         return buf.getvalue()
     if d.broken == "undecodable":
         return b"\xff\xfe" + d.plain_text()[:200].encode("utf-16-le") + b"\x00\xd8\x41"
