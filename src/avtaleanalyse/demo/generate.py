@@ -166,6 +166,7 @@ class TrustProfile:
         self.revise = {k for k in _all_keys() if r.random() < 0.5} if generation == 2022 else set()
         self.order_swap = base.random() < 0.4
         self.has_kontakt = base.random() < 0.5
+        self.toc = base.random() < 0.25
         self.extras = {
             k
             for k, pr in (
@@ -342,6 +343,7 @@ def build_template(
         secs.append(_national(prof, form, "samarbeidsformer", fmt))
     for p in ag.points:
         secs.extend(_point_sections(prof, form, p, fmt))
+    secs.append(_national(prof, form, "ansvar_lister", fmt))
     if ag.kind != "overordnet":
         secs.extend(
             _national(prof, form, k, fmt)
@@ -374,6 +376,9 @@ def build_template(
     secs.extend(_national(prof, form, k, fmt) for k in tail)
     for i, s in enumerate(secs, 1):
         s.number = _number(prof, i)
+    if prof.toc:
+        toc = " ".join(f"{s.number} {s.heading}" for s in secs)
+        secs.insert(0, Section("innhold", "Innhald" if form == "nynorsk" else "Innhold", [toc]))
     title = _title(prof, form, ag, party)
     return title, secs, th
 
@@ -715,8 +720,11 @@ def generate_corpus(
                     passages, th2 = _adapt(
                         r, kind, secs, party, party.form, ag, th, r.choice(others)
                     )
-                    for i, s in enumerate(secs, 1):
+                    body = [s for s in secs if s.key != "innhold"]
+                    for i, s in enumerate(body, 1):
                         s.number = _number(prof, i)
+                    if secs[0].key == "innhold":
+                        secs[0].paras = [" ".join(f"{s.number} {s.heading}" for s in body)]
                     changed = sum(len(t.split()) for _, t in passages)
                     share = round(
                         min(
