@@ -226,7 +226,7 @@ class TrustProfile:
             bm = r.choices(("none", "generic", "concrete"), (0.1, 0.55, 0.35))[0]
         else:
             bm = r.choices(("none", "generic", "concrete"), (0.35, 0.55, 0.10))[0]
-        erf = r.random() < (0.15 if ag.kind == "overordnet" and self.generation == 2022 else 0.02)
+        erf = r.random() < (0.25 if ag.kind == "overordnet" and self.generation == 2022 else 0.03)
         if 6 in ag.points:
             komp = "mutual" if self.kompetanse_mutual_6 else "hf_to_kommune"
         elif any(p in ag.points for p in (2, 4, 8, 13)) and r.random() < 0.35:

@@ -953,6 +953,7 @@ def to_nynorsk(text: str) -> str:
         ("skal gis", "skal givast"),
         ("kan gis", "kan givast"),
         ("skal tas", "skal takast"),
+        ("skal vedtas", "skal vedtakast"),
         ("kan tas", "kan takast"),
         ("Avtalens virkeområde", "Verkeområdet for avtalen"),
         ("Avtalens formål", "Føremålet med avtalen"),
