@@ -334,7 +334,7 @@ def build_template(
     }
     th = prof.themes(ag)
     head = ["parter", "bakgrunn", "formal", "virkeomrade"]
-    if "definisjoner" in prof.extras:
+    if "definisjoner" in prof.extras or ag.kind == "overordnet":
         head.append("definisjoner")
     if "lovverk" in prof.extras and ag.kind == "overordnet":
         head.insert(2, "lovverk")
@@ -344,13 +344,12 @@ def build_template(
     for p in ag.points:
         secs.extend(_point_sections(prof, form, p, fmt))
     secs.append(_national(prof, form, "ansvar_lister", fmt))
-    if ag.kind != "overordnet":
-        secs.extend(
-            _national(prof, form, k, fmt)
-            for k in ("pasientinformasjon", "sarlige_grupper", "rutiner", "kvalitet")
-        )
+    secs.extend(
+        _national(prof, form, k, fmt)
+        for k in ("pasientinformasjon", "sarlige_grupper", "rutiner", "kvalitet")
+    )
     for k in ("kommunikasjon", "taushetsplikt"):
-        if k in prof.extras:
+        if k in prof.extras or ag.kind == "overordnet":
             secs.append(_national(prof, form, k, fmt))
     secs.append(_national(prof, form, "okonomi", fmt))
     if th["komp"] == "hf_to_kommune":
@@ -369,7 +368,7 @@ def build_template(
         tail = ["avvik", "plikt", "mislighold", "uenighet", "varighet"]
     if ag.kind == "overordnet":
         tail = ["vedtak", *tail, "innsending"]
-    if "evaluering" in prof.extras:
+    if "evaluering" in prof.extras or ag.kind == "overordnet":
         tail.insert(1, "evaluering")
     if prof.has_kontakt:
         tail.insert(0, "kontakt")

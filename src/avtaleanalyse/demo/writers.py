@@ -79,6 +79,7 @@ def _pdf(d: DemoDocument, text_lines: list[tuple[str, str]]) -> bytes:
             self.cell(0, 5, f"Side {self.page_no()}", align="C")
 
     pdf = Doc(format="A4")
+    pdf.set_margins(25, 20, 25)
     pdf.set_creation_date(FIXED)
     pdf.set_title(_latin1(d.title.split("\n")[0]))
     pdf.set_producer("avtaleanalyse demokorpus")
@@ -95,10 +96,10 @@ def _pdf(d: DemoDocument, text_lines: list[tuple[str, str]]) -> bytes:
             pdf.set_font("Helvetica", "B", 10.5)
             pdf.cell(0, 6, _latin1(line), new_x="LMARGIN", new_y="NEXT")
         else:
-            pdf.set_font("Helvetica", "", 10)
-            for ln in _wrap(_latin1(line), 95, d.hyphenate):
-                pdf.cell(0, 4.8, ln, new_x="LMARGIN", new_y="NEXT")
-            pdf.ln(1.5)
+            pdf.set_font("Helvetica", "", 11)
+            for ln in _wrap(_latin1(line), 86, d.hyphenate):
+                pdf.cell(0, 5.6, ln, new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(2.5)
     return bytes(pdf.output())
 
 
