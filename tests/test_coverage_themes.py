@@ -56,7 +56,14 @@ def test_patient_user_experience(m):
     ("text", "direction"),
     [
         ("Avtalen gjelder utskrivningsklare pasienter.", "none"),
-        ("Helseforetaket gir veiledning til kommunen ved behov.", "hf_to_kommune"),
+        ("Helseforetaket gir veiledning til kommunen for å styrke kompetansen.", "hf_to_kommune"),
+        ("Helseforetaket skal gi råd og veiledning til kommunen når det trengs.", "none"),
+        ("Samhandlingen skjer i samarbeidsutvalg, faglige nettverk og i det daglige.", "none"),
+        (
+            "Retningslinjer for gjensidig kunnskapsoverføring og informasjonsutveksling. "
+            "Helseforetaket bidrar med kompetanse til kommunen.",
+            "hf_to_kommune",
+        ),
         (
             "Spesialisthelsetjenesten skal gi undervisning til helsepersonell i kommunen.",
             "hf_to_kommune",

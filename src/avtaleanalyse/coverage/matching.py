@@ -11,8 +11,10 @@ from avtaleanalyse.coverage.dictionary import Phrase, tokens_of
 
 __all__ = ["Hit", "PhraseIndex", "Sentence", "kwic", "sentences"]
 
-# sentence ends: . ! ? ; followed by space and a capital/digit, or a line break
-_SENT_END = re.compile(r"(?<=[.!?;:])\s+(?=[A-ZÆØÅ0-9«\"(])|\n+")
+# sentence ends: . ! ? ; : followed by space and a capital/digit; a blank line; or a line
+# break before a capital, digit or bullet (a heading or list item). A line that wraps inside
+# a sentence (PDF text) continues in lower case and is not a boundary.
+_SENT_END = re.compile(r"(?<=[.!?;:])\s+(?=[A-ZÆØÅ0-9«\"(])|\n\s*\n+|\n(?=\s*[A-ZÆØÅ0-9•\-–§])")
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,16 @@ def _cooccur(sents, users, parts, window: int, negations, neg_window: int) -> li
     return out
 
 
+def _overlaps(hit: Hit, spans: list[Hit]) -> bool:
+    """Whether ``hit`` shares a token with any of ``spans`` (same sentence)."""
+    return any(
+        s.sentence == hit.sentence
+        and s.position < hit.position + hit.length
+        and hit.position < s.position + s.length
+        for s in spans
+    )
+
+
 class ThemeMatcher:
     """Compiled phrase indexes of a dictionary; ``classify`` gives every theme for a document."""
 
@@ -54,16 +64,21 @@ class ThemeMatcher:
         self.bm_parts = PhraseIndex(phrase(str(e)) for e in co.get("participation", []))
         self.bm_window = int(co.get("window", 6))
         self.pe_terms = PhraseIndex(dictionary.phrases(*t, "pasient_brukererfaringer", "terms"))
-        k = dictionary.data["themes"]["kompetanseoverforing"]
         self.ko_terms = PhraseIndex(dictionary.phrases(*t, "kompetanseoverforing", "terms"))
         self.ko_weak = PhraseIndex(dictionary.phrases(*t, "kompetanseoverforing", "weak_terms"))
         self.ko_targets = PhraseIndex(
             dictionary.phrases(*t, "kompetanseoverforing", "weak_targets")
         )
-        self.ko_weak_window = int(k.get("weak_window", 6))
         self.ko_mutual = PhraseIndex(dictionary.phrases(*t, "kompetanseoverforing", "mutual"))
         self.ko_hf = PhraseIndex(dictionary.phrases(*t, "kompetanseoverforing", "hf_to_kommune"))
         self.ko_k = PhraseIndex(dictionary.phrases(*t, "kompetanseoverforing", "kommune_to_hf"))
+        self.ko_context = PhraseIndex(
+            dictionary.phrases(*t, "kompetanseoverforing", "weak_context")
+        )
+        self.ko_ignore = PhraseIndex(dictionary.phrases(*t, "kompetanseoverforing", "ignore"))
+        self.ko_statute = PhraseIndex(
+            dictionary.phrases(*t, "kompetanseoverforing", "statute_quotes")
+        )
 
     @cached_property
     def _neg(self) -> tuple[frozenset[str], int]:
@@ -98,18 +113,23 @@ class ThemeMatcher:
     def kompetanseoverforing(self, sents: list[Sentence]) -> ThemeResult:
         """Presence and direction (none | hf_to_kommune | mutual | unclear) of competence transfer.
 
-        A strong term (kompetanseoverføring, hospitering, fagnettverk …) counts anywhere; a
-        teaching word (veiledning, undervisning, opplæring …) only when one of the parties
-        follows it within a few words ("veiledning til kommunen"). Direction is read from
-        the sentences with hits: a mutuality marker, or markers of both directions, make it
-        mutual; markers of the hospital giving to the municipality make it hf_to_kommune.
+        A strong term (kompetanseoverføring, hospitering …) counts anywhere; a teaching or
+        network word (veiledning, undervisning, fagnettverk …) only in a sentence that names
+        one of the parties and speaks of competence, knowledge or health personnel;
+        the health trust's general duty to advise ("råd og veiledning") is not transfer.
+        Direction is read from
+        the sentences with hits: a mutuality marker (outside the quoted wording of § 6-2 nr. 6),
+        or markers of both directions, make it mutual; markers of the hospital giving to the municipality make it hf_to_kommune.
         """
-        hits = self._find(self.ko_terms, sents)
+        ignore = self._find(self.ko_ignore, sents)
+        hits = [h for h in self._find(self.ko_terms, sents) if not _overlaps(h, ignore)]
         targets = self._find(self.ko_targets, sents)
+        context = {h.sentence for h in self._find(self.ko_context, sents)}
         for w in self._find(self.ko_weak, sents):
-            if any(
-                t.sentence == w.sentence and 0 < t.position - w.position <= self.ko_weak_window
-                for t in targets
+            if (
+                w.sentence in context
+                and not _overlaps(w, ignore)
+                and any(t.sentence == w.sentence for t in targets)
             ):
                 hits.append(w)
         if not hits:
@@ -117,7 +137,9 @@ class ThemeMatcher:
         hits.sort(key=lambda h: (h.sentence, h.position))
         chosen = sorted({h.sentence for h in hits})
         subset = [sents[i] for i in chosen]
-        mutual = self._find(self.ko_mutual, subset)
+        # "gjensidig" inside the quoted wording of § 6-2 nr. 6 is the law's word, not a finding
+        statute = self._find(self.ko_statute, subset)
+        mutual = [h for h in self._find(self.ko_mutual, subset) if not _overlaps(h, statute)]
         to_k = self._find(self.ko_hf, subset)
         to_hf = self._find(self.ko_k, subset)
         if mutual or (to_k and to_hf):
