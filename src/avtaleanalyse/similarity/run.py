@@ -22,8 +22,11 @@ import pandas as pd
 from avtaleanalyse import schema
 from avtaleanalyse.similarity.adaptations import local_adaptations
 from avtaleanalyse.similarity.candidates import (
+    band_keys,
     lsh_candidates,
+    lsh_params,
     member_mask,
+    pairs_from_band_keys,
     score_pairs,
     sets_without,
 )
@@ -75,6 +78,7 @@ class SimilarityParams:
     adaptation_min_tokens: int = 3
     section_min_jaccard: float = 0.5
     section_min_tokens: int = 20
+    section_max_bucket: int = 500
     partition_size: int = 500
     n_jobs: int = 1
     adaptations: bool = True
@@ -148,7 +152,9 @@ def _section_pairs(
         schema.CONTAINMENT_AB, schema.CONTAINMENT_BA, schema.JACCARD_MINHASH,
     ]  # fmt: skip
     if sections is None or sections.empty:
-        return pd.DataFrame(columns=cols)
+        return pd.DataFrame(columns=cols), pd.DataFrame(
+            columns=[schema.SECTION_ID, schema.DOC_ID, "representative", "group_size"]
+        )
     meta_cols = [
         c
         for c in (schema.LANGUAGE_FORM, schema.MUNICIPALITIES, schema.HEALTH_TRUST)
@@ -170,15 +176,35 @@ def _section_pairs(
     shx = sets_without(sh, exclude)
     sig = signatures(shx, num_perm=p.num_perm, seed=p.seed)
     valid = big & (shx.set_sizes() > 0)
-    cand = lsh_candidates(sig, threshold=max(p.lsh_threshold, p.section_min_jaccard - 0.2),
-                          valid=valid)  # fmt: skip
+    # Verbatim copies of a template section have identical signatures: one representative per
+    # group (the first by section_id) takes part in LSH, so hundreds of municipal copies do not
+    # make quadratically many pairs; the grouping itself is returned as a table.
+    valid_idx = np.flatnonzero(valid)
+    _, first, inverse = np.unique(sig[valid_idx], axis=0, return_index=True, return_inverse=True)
+    rep_of = valid_idx[first[inverse.ravel()]]
+    reps = np.zeros(len(secs), dtype=bool)
+    reps[valid_idx[first]] = True
+    b, r = lsh_params(max(p.lsh_threshold, p.section_min_jaccard - 0.2), sig.shape[1])
+    cand = pairs_from_band_keys(
+        band_keys(sig, bands=b, rows=r), valid=reps, max_bucket=p.section_max_bucket
+    )
     doc_of = secs[schema.DOC_ID].astype(str).to_numpy()
     cand = cand[doc_of[cand[:, 0]] != doc_of[cand[:, 1]]]
     sp = score_pairs(shx, cand, signatures=sig, a_column=SECTION_A, b_column=SECTION_B)
     sp = sp[sp[schema.JACCARD] >= p.section_min_jaccard]
     sp[schema.DOC_A] = doc_of[sp["row_a"].to_numpy()]
     sp[schema.DOC_B] = doc_of[sp["row_b"].to_numpy()]
-    return sp[cols].reset_index(drop=True)
+    sec_ids = secs[schema.SECTION_ID].astype(str).to_numpy()
+    sizes = np.bincount(inverse.ravel(), minlength=len(first))[inverse.ravel()]
+    groups = pd.DataFrame(
+        {
+            schema.SECTION_ID: sec_ids[valid_idx],
+            schema.DOC_ID: doc_of[valid_idx],
+            "representative": sec_ids[rep_of],
+            "group_size": sizes.astype(np.int64),
+        }
+    )
+    return sp[cols].reset_index(drop=True), groups
 
 
 def similarity_tables(
@@ -279,8 +305,10 @@ def similarity_tables(
         int(member_mask(protos.sets[f], national).sum()) for f in ptable[schema.FAMILY_ID]
     ]
     lap("prototypes")
-    secpairs = (
-        _section_pairs(docs, sections, p, boiler) if p.sections and sections is not None else None
+    secpairs, secgroups = (
+        _section_pairs(docs, sections, p, boiler)
+        if p.sections and sections is not None
+        else (None, None)
     )
     lap("sections")
     kt = knowledge_transfer_pairs(docs, sh)
@@ -295,6 +323,7 @@ def similarity_tables(
         "standardisation_summary": summary,
         "adaptations": adapt,
         "section_pairs": secpairs if secpairs is not None else pd.DataFrame(),
+        "section_groups": secgroups if secgroups is not None else pd.DataFrame(),
         "delavtale6_pairs": kt,
         "delavtale6_summary": within_across_summary(kt),
         "timings": pd.DataFrame({"step": list(timings), "seconds": list(timings.values())}),
@@ -336,6 +365,7 @@ _SORT = {
     "standardisation_summary": ["group_by", "group"],
     "adaptations": [schema.DOC_ID, schema.POSITION, "kind", "end"],
     "section_pairs": [SECTION_A, SECTION_B],
+    "section_groups": [schema.SECTION_ID],
     "delavtale6_pairs": [schema.DOC_A, schema.DOC_B],
 }
 
