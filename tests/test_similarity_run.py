@@ -55,7 +55,18 @@ def test_command_writes_all_tables_deterministically(tmp_path):
     kt = read_table(outs[0] / "delavtale6_pairs.parquet")
     assert len(kt) == 12 * 11 // 2  # 3 trusts x 4 municipalities, templates left out
     sec = read_table(outs[0] / "section_pairs.parquet")
-    assert (sec[schema.DOC_A] != sec[schema.DOC_B]).all() and len(sec) > 0
+    groups = read_table(outs[0] / "section_groups.parquet")
+    assert (outs[0] / "section_groups.parquet").read_bytes() == (
+        outs[1] / "section_groups.parquet"
+    ).read_bytes()
+    assert (sec[schema.DOC_A] != sec[schema.DOC_B]).all()
+    # verbatim copies of a section across documents form a group; near-copies are pairs
+    shared = groups[groups["group_size"] > 1]
+    assert len(sec) > 0 or shared.groupby("representative")[schema.DOC_ID].nunique().max() > 1
+    assert (
+        groups.groupby("representative").size()
+        == groups.groupby("representative")["group_size"].first()
+    ).all()
 
 
 def test_real_samples_named_versions_are_most_similar():
