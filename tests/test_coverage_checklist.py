@@ -94,6 +94,14 @@ def test_in_force_takes_the_latest_generation_per_trust():
     assert list(current[S.DOC_ID]) == ["c"] and list(earlier[S.DOC_ID]) == ["a", "b"]
 
 
+def test_a_generation_adopted_over_two_calendar_years_is_one_generation():
+    docs = _docs().assign(**{S.YEAR: pd.array([2012, 2013, 2022, 2023], dtype="Int64")})
+    current, earlier = in_force(docs, 2023)
+    assert list(current[S.DOC_ID]) == ["c", "d"] and list(earlier[S.DOC_ID]) == ["a", "b"]
+    current, _ = in_force(docs, 2023, adoption_span=0)
+    assert list(current[S.DOC_ID]) == ["d"]
+
+
 def test_municipality_rollup_lists_covered_and_missing_points():
     docs = _docs()
     cov = coverage_table(docs)

@@ -91,12 +91,16 @@ def required_points(year: int) -> list[int]:
     return list(range(1, 14)) if year >= 2022 else list(range(1, 12))
 
 
-def in_force(documents: pd.DataFrame, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def in_force(
+    documents: pd.DataFrame, year: int, *, adoption_span: int = 1
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split documents into the generation in force in ``year`` and the earlier one.
 
-    Per health trust, the generation in force is the documents of the latest year not after
-    ``year``; earlier documents form the previous generation; documents from after ``year``
-    are in neither. Documents without a year count as in force.
+    Per health trust, the generation in force is the documents from the latest year not
+    after ``year`` and the ``adoption_span`` years before it (municipalities adopt a revised
+    set over months that often span two calendar years: 2012–2013, 2022–2023); earlier
+    documents form the previous generation; documents from after ``year`` are in neither.
+    Documents without a year count as in force.
 
     Returns
     -------
@@ -106,7 +110,7 @@ def in_force(documents: pd.DataFrame, year: int) -> tuple[pd.DataFrame, pd.DataF
     docs = documents[(y <= year).fillna(True).to_numpy()]
     y = docs[S.YEAR].astype("Float64")
     latest = y.groupby(docs[S.HEALTH_TRUST].fillna("").to_numpy()).transform("max")
-    current = ((y == latest).fillna(True) | latest.isna()).to_numpy()
+    current = ((y >= latest - adoption_span).fillna(True) | latest.isna()).to_numpy()
     return docs[current], docs[~current]
 
 
