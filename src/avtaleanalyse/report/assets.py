@@ -31,8 +31,11 @@ def save_figure(fig: Figure, name: str, folder: str | os.PathLike[str] | None) -
     if folder is None:
         return
     folder = Path(folder)
+    import matplotlib as mpl
+
     for ext in ("png", "svg"):
-        with atomic_path(folder / f"{name}.{ext}") as tmp:
+        # a fixed salt gives the SVG's element ids the same values on every run
+        with atomic_path(folder / f"{name}.{ext}") as tmp, mpl.rc_context({"svg.hashsalt": name}):
             fig.savefig(tmp, format=ext, metadata=_METADATA[ext], bbox_inches="tight", dpi=150)
 
 
