@@ -84,12 +84,21 @@ def test_real_samples_named_versions_are_most_similar():
     )
     sh = shingle_corpus(docs)
     ex = all_pairs_exact(sh)
-    ex["pair"] = [frozenset((sh.ids[i], sh.ids[j])) for i, j in zip(ex["i"], ex["j"], strict=True)]
     fam = lab.groupby("family")["file"].apply(list)
-    named = {frozenset(v) for v in fam if len(v) == 2}
+    named = [tuple(v) for v in fam if len(v) == 2]
     assert named
-    top = set(ex.sort_values("jaccard", ascending=False)["pair"].head(len(named)))
-    assert top == named
+    # each version's most similar document is its other version (nearest neighbour: the
+    # real pairs share only 8-10 % of their shingles, so a global top-k ranking would
+    # compare a short special agreement with long overordnet ones)
+    both = pd.concat(
+        [
+            pd.DataFrame({"a": sh.ids[ex["i"]], "b": sh.ids[ex["j"]], "j": ex["jaccard"]}),
+            pd.DataFrame({"a": sh.ids[ex["j"]], "b": sh.ids[ex["i"]], "j": ex["jaccard"]}),
+        ]
+    )
+    nearest = both.sort_values(["a", "j"], ascending=[True, False]).groupby("a")["b"].first()
+    for a, b in named:
+        assert (nearest[a], nearest[b]) == (b, a)
 
 
 def _demo_available() -> bool:

@@ -141,9 +141,19 @@ def test_identical_chunks_are_analysed_once_and_give_identical_terms():
     assert a == b == ["tilby", "døgnopphold", "gi", "veiledning"]
 
 
-def test_extra_nynorsk_pairs_load_words_and_compound_parts():
-    words, parts = pp.nn_nb_extra()
+def test_shared_nynorsk_map_has_words_parts_and_validated_suffix_rules():
+    from avtaleanalyse.text import _nn_nb_tables, to_bokmal
+
+    words, parts = _nn_nb_tables()
     assert words["tenesteavtale"] == "tjenesteavtale"
-    assert ("teneste", "tjeneste") in parts
+    assert ("tenest", "tjenest") in parts
     lengths = [len(p[0]) for p in parts]
     assert lengths == sorted(lengths, reverse=True)
+    # compound parts, suffix rules (kept only when bokmål knows the result), plain lemmas
+    assert to_bokmal("omsorgstenestelova", "nynorsk") == "omsorgstjenestelov"
+    assert to_bokmal("heimetenesta", "nynorsk") == "hjemmetjeneste"
+    assert to_bokmal("tilgjengeleg", "nynorsk") == "tilgjengelig"
+    assert to_bokmal("pasientsikkerheit", "nynorsk") == "pasientsikkerhet"
+    assert to_bokmal("parten", "nynorsk") == to_bokmal("parten", "bokmal") == "part"
+    # a word with no bokmål twin is kept as its nynorsk lemma, not mangled
+    assert to_bokmal("kvardagsrehabilitering", "nynorsk") == "kvardagsrehabilitering"

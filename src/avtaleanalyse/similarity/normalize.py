@@ -20,7 +20,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from avtaleanalyse.text import lemmatize, normalize_token_form
+from avtaleanalyse.text import to_bokmal
 
 __all__ = [
     "PARTY_TOKEN",
@@ -226,45 +226,11 @@ def final_token(token: str, language_form: str = "bokmal", common_form: bool = T
     if not common_form:
         return low
     lf = "nynorsk" if language_form == "nynorsk" else "bokmal"
-    lemma = normalize_token_form(lemmatize([low], language_form=lf)[0].lower())
-    if lf == "nynorsk":
-        lemma = _nn_extra(lemma)
-    return lemma
-
-
-#: nynorsk → bokmål lemma pairs missing from ``resources/nn_nb_lemmas.tsv`` (found by comparing
-#: parallel nn/nb agreement sentences); to be moved there by the integrator.
-NN_NB_EXTRA = {
-    "saman": "sammen",
-    "gje": "gi",
-    "tilbod": "tilbud",
-    "leggje": "legge",
-    "pårøranda": "pårørende",
-    "pårørande": "pårørende",
-    "samarbeidsutval": "samarbeidsutvalg",
-    "utval": "utvalg",
-    "tenesteavtale": "tjenesteavtale",
-    "helseføretak": "helseforetak",
-    "sjukehus": "sykehus",
-    "kvar": "hver",
-    "ikkje": "ikke",
-}
-
-
-def _nn_extra(lemma: str) -> str:
-    """Extra nn→nb lemma pairs and two suffix rules (``-leg`` → ``-lig``, passive ``-ast`` → ``-e``)."""
-    got = NN_NB_EXTRA.get(lemma)
-    if got is not None:
-        return got
-    if len(lemma) > 5 and lemma.endswith("leg"):
-        return lemma[:-3] + "lig"
-    if len(lemma) > 6 and lemma.endswith("ast"):
-        return lemma[:-3] + "e"
-    return lemma
+    return to_bokmal(low, lf)
 
 
 def to_common_form(tokens: Sequence[str], *, language_form: str = "bokmal") -> list[str]:
-    """Map tokens to lower-cased bokmål lemmas (simplemma + the nn→nb lemma map)."""
+    """Map tokens to lower-cased bokmål lemmas (:func:`avtaleanalyse.text.to_bokmal`)."""
     return [final_token(t, language_form, True) for t in tokens]
 
 

@@ -15,10 +15,9 @@ Steps for each text (all pure):
    truncated compound ``"helse- og omsorgstjenesteloven"`` -> one term
    ``"helse- og omsorgstjenestelov"``. Other numbers are dropped.
 3. **Lemmas** with simplemma (bokmål ``nb`` or nynorsk ``nn`` by the ``language_form``
-   column), mapped to bokmål by the shared nynorsk -> bokmål map
-   (:func:`avtaleanalyse.text.normalize_token_form`) plus this stage's extra pairs and
-   compound parts (``resources/topics/nn_nb_extra.tsv``), so a nynorsk template and its
-   bokmål twin give the same terms.
+   column), mapped to bokmål by :func:`avtaleanalyse.text.to_bokmal` (the shared
+   nynorsk -> bokmål word and compound-part map, and suffix rules checked against
+   simplemma's bokmål words), so a nynorsk template and its bokmål twin give the same terms.
 4. **Stopwords**: the ``stop-words`` package's Norwegian list plus the curated lists in
    ``resources/topics/`` (nynorsk function words, bokmål supplement, domain words such as
    *kommune*, *helseforetak*, *avtale*, *part*), checked on the word, its lemma and its
@@ -27,7 +26,6 @@ Steps for each text (all pure):
 
 from __future__ import annotations
 
-import csv
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -36,17 +34,15 @@ from importlib import resources
 
 import numpy as np
 import pandas as pd
-import simplemma
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from avtaleanalyse import reference, schema
-from avtaleanalyse.text import lemmatize, normalize_token_form, tokenize
+from avtaleanalyse.text import lemmatize, to_bokmal, tokenize
 
 __all__ = [
     "NorwegianAnalyzer",
     "default_stopwords",
     "load_stoplist",
-    "nn_nb_extra",
     "party_name_tokens",
     "passthrough",
     "tokens",
@@ -113,30 +109,6 @@ def default_stopwords() -> frozenset[str]:
     for name in STOPLIST_FILES:
         words |= load_stoplist(name)
     return frozenset(words)
-
-
-@cache
-def nn_nb_extra() -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
-    """This stage's extra lemma pairs (both forms) and nynorsk compound-part replacements.
-
-    Returns
-    -------
-    tuple
-        ``(whole_word_map, compound_parts)``; parts are ``(nn, nb)`` pairs, longest first.
-    """
-    words: dict[str, str] = {}
-    parts: list[tuple[str, str]] = []
-    with _resource("nn_nb_extra.tsv").open(encoding="utf-8") as fh:
-        rows = csv.reader(
-            (ln for ln in fh if ln.strip() and not ln.startswith("#")), delimiter="\t"
-        )
-        for nn, nb in rows:
-            if nn.startswith("~"):
-                parts.append((nn[1:], nb))
-            else:
-                words[nn] = nb
-    parts.sort(key=lambda p: (-len(p[0]), p[0]))
-    return words, tuple(parts)
 
 
 def _name_tokens(names: Iterable[str]) -> set[str]:
@@ -219,21 +191,6 @@ def tokens(text: str) -> list[str]:
 # Nynorsk endings whose bokmål twin differs regularly: a-infinitives (gjennomføra ->
 # gjennomføre) and -leg adjectives (fagleg -> faglig). Applied only where the nynorsk form
 # is not a bokmål word and the rewritten form is one (simplemma's bokmål dictionary).
-_NN_ENDINGS = (("leg", "lig"), ("a", "e"))
-
-
-@cache
-def _nn_endings(form: str) -> str:
-    if len(form) < 5 or simplemma.is_known(form, lang="nb"):
-        return form
-    for nn, nb in _NN_ENDINGS:
-        if form.endswith(nn):
-            candidate = form[: -len(nn)] + nb
-            if simplemma.is_known(candidate, lang="nb"):
-                return candidate
-    return form
-
-
 class _TermMapper:
     """Cached token -> term mapping for one language form (``None``: drop the token)."""
 
@@ -248,8 +205,6 @@ class _TermMapper:
         self.stopwords = stopwords
         self.name_tokens = name_tokens
         self.min_length = min_length
-        self.words, parts = nn_nb_extra()
-        self.parts = parts if language_form == "nynorsk" else ()
         self.cache: dict[str, str | None] = {}
         self.chunks: dict[str, tuple[list[str], list[str]]] = {}
 
@@ -257,13 +212,7 @@ class _TermMapper:
         if len(low) < self.min_length or low in self.stopwords or not low[:1].isalpha():
             return None
         lemma = lemmatize([low], language_form=self.language_form)[0].lower().strip(".-")
-        form = normalize_token_form(lemma)
-        form = self.words.get(form, form)
-        if self.parts:
-            for nn, nb in self.parts:
-                if nn in form:
-                    form = form.replace(nn, nb)
-            form = _nn_endings(form)
+        form = to_bokmal(low, self.language_form)
         if lemma in self.stopwords or form in self.stopwords or len(form) < self.min_length:
             return None
         return form
