@@ -83,3 +83,32 @@ def test_boilerplate_and_singletons():
     assert len(boilerplate_shingles(sh, min_documents=1000)) == 0
     bp = boilerplate_shingles(sh, max_df=0.3, min_documents=10)
     assert len(bp) > 0  # the national clauses both trusts chose
+
+
+def _pairs(rows):
+    return pd.DataFrame(
+        [
+            {"doc_a": a, "doc_b": b, "jaccard": s, "containment_ab": s, "containment_ba": s,
+             "jaccard_minhash": s}
+            for a, b, s in rows
+        ]
+    )  # fmt: skip
+
+
+def test_edited_copy_joins_the_template_it_is_clearly_closest_to():
+    # two sibling families (a*, b*) of near-copies share boilerplate (0.55 between them);
+    # x is a heavily edited copy of the a-template (0.65 to a*, 0.45 to b*)
+    rows = [(f"a{i}", f"a{j}", 0.95) for i in range(3) for j in range(i + 1, 3)]
+    rows += [(f"b{i}", f"b{j}", 0.95) for i in range(3) for j in range(i + 1, 3)]
+    rows += [(f"a{i}", f"b{j}", 0.55) for i in range(3) for j in range(3)]
+    rows += [("x", f"a{i}", 0.65) for i in range(3)] + [("x", f"b{i}", 0.45) for i in range(3)]
+    ids = [f"a{i}" for i in range(3)] + [f"b{i}" for i in range(3)] + ["x"]
+    fam = cluster_families(_pairs(rows), ids).set_index("doc_id")["family_id"]
+    assert fam["x"] == fam["a0"] == fam["a2"]
+    assert fam["b0"] == fam["b2"] != fam["a0"]
+    # without attaching, x stays on its own; with a rival as close as its template, too
+    no_attach = cluster_families(_pairs(rows), ids, attach_threshold=None)
+    assert no_attach.set_index("doc_id").loc["x", "family_size"] == 1
+    rival = [(a, b, 0.62 if (a == "x" and b.startswith("b")) else s) for a, b, s in rows]
+    fam = cluster_families(_pairs(rival), ids).set_index("doc_id")["family_id"]
+    assert fam["x"] not in {fam["a0"], fam["b0"]}

@@ -77,10 +77,12 @@ def cluster_families(
     pairs: pd.DataFrame,
     doc_ids: np.ndarray | list[str],
     *,
-    threshold: float = 0.5,
+    threshold: float = 0.8,
     measure: str = "mean_containment",
     method: str = "average",
     max_component: int = 5000,
+    attach_threshold: float | None = 0.5,
+    attach_margin: float = 0.1,
 ) -> pd.DataFrame:
     """Cluster documents into template families.
 
@@ -91,13 +93,21 @@ def cluster_families(
     doc_ids
         Every document id (documents without a pair become one-member families).
     threshold
-        Minimum similarity for two documents to be versions of one text.
+        Minimum similarity for two documents to be near-copies of one text (the cores).
     measure
         See :func:`pair_similarity`.
     method
         ``scipy.cluster.hierarchy.linkage`` method inside each component.
     max_component
         Components larger than this are kept whole (no hierarchical split).
+    attach_threshold
+        A small core (a satellite, at most half the size) joins a larger one when their
+        mean similarity over scored pairs reaches this value ... (``None``: no attaching;
+        the cores are the families).
+    attach_margin
+        ... and exceeds its similarity to every other core by at least this much. A
+        heavily edited copy is then placed with the template it is clearly closest to,
+        while two agreements of one trust that share only boilerplate stay apart.
 
     Returns
     -------
@@ -151,6 +161,8 @@ def cluster_families(
         for s_ in np.unique(sub):
             label[members[sub == s_]] = next_label
             next_label += 1
+    if attach_threshold is not None and len(pairs):
+        label = _attach(label, a, b, sim, attach_threshold, attach_margin)
     # number families by their smallest member id (ids are sorted)
     first_pos: dict[int, int] = {}
     for i, lab in enumerate(label):
@@ -179,3 +191,70 @@ def cluster_families(
             "family_cohesion": cohesion,
         }
     )
+
+
+def _attach(
+    label: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray,
+    sim: np.ndarray,
+    threshold: float,
+    margin: float,
+    *,
+    min_coverage: float = 0.5,
+) -> np.ndarray:
+    """Join each core to the larger core it is clearly closest to.
+
+    The similarity of core ``c`` to core ``d`` is the mean over the scored pairs between
+    them, counted only when at least ``min_coverage`` of ``d``'s members have a scored pair
+    with ``c`` (the pairs table holds only candidate pairs). ``c`` joins its most similar
+    core ``d`` when ``c`` is a satellite (at most half the size of ``d``), the similarity
+    reaches ``threshold``, and it beats by ``margin`` every other core that is not itself
+    heading for ``d``. Decisions are taken on the cores all at once and followed to a core
+    that joins nothing (joins go to strictly larger cores, so there are no cycles).
+    """
+    la, lb = label[a], label[b]
+    between = la != lb
+    if not between.any():
+        return label
+    n_cores = int(label.max()) + 1
+    size = np.bincount(label, minlength=n_cores)
+    x, y, w = la[between], lb[between], sim[between]
+    src = np.concatenate([x, y])
+    dst = np.concatenate([y, x])
+    w2 = np.concatenate([w, w])
+    # members of d linked to c: count distinct (c, member of d) pairs
+    member = np.concatenate([b[between], a[between]])
+    link = np.unique(src.astype(np.int64) * len(label) + member)
+    link_c, link_m = link // len(label), link % len(label)
+    cov_key, cov_n = np.unique(link_c * n_cores + label[link_m], return_counts=True)
+    key = src.astype(np.int64) * n_cores + dst
+    uk, inv = np.unique(key, return_inverse=True)
+    mean = np.bincount(inv, weights=w2) / np.bincount(inv)
+    covered = cov_n[np.searchsorted(cov_key, uk)] / size[uk % n_cores]
+    ok = covered >= min_coverage
+    uk, mean = uk[ok], mean[ok]
+    cs, cd = uk // n_cores, uk % n_cores
+    partners: dict[int, list[tuple[float, int]]] = {}
+    for c, d, m in zip(cs.tolist(), cd.tolist(), mean.tolist(), strict=True):
+        partners.setdefault(c, []).append((m, d))
+    best: dict[int, tuple[float, int]] = {}
+    for c, lst in partners.items():
+        lst.sort(key=lambda t: (-t[0], t[1]))
+        best[c] = lst[0]
+    parent = np.arange(n_cores)
+    for c, (m, d) in best.items():
+        # only satellites join: at most half the size of the core they join, so that two
+        # established families sharing boilerplate never merge
+        if 2 * size[c] > size[d] or m < threshold:
+            continue
+        rivals = [m2 for m2, e in partners[c][1:] if best.get(e, (0.0, -1))[1] != d]
+        if not rivals or m - rivals[0] >= margin:
+            parent[c] = d
+    root = parent.copy()
+    while True:
+        nxt = parent[root]
+        if np.array_equal(nxt, root):
+            break
+        root = nxt
+    return root[label]

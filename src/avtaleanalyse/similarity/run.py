@@ -70,7 +70,7 @@ class SimilarityParams:
     lsh_threshold: float = 0.3
     report_min_jaccard: float = 0.2
     report_min_containment: float = 0.5
-    family_threshold: float = 0.5
+    family_threshold: float = 0.8
     family_measure: str = "mean_containment"
     family_linkage: str = "average"
     prototype_majority: float = 0.5
