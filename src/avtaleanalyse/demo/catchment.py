@@ -1,6 +1,7 @@
 """Catchment: which health trust (HF) each municipality signs its agreements with.
 
-The default table ``resources/reference/hf_catchment.csv`` is built by
+The default table is ``data/reference/hf_catchment.csv`` in the repository (packaged as
+``resources/reference/hf_catchment.csv``, a symlink to it, so the installed package carries it). It is built by
 :func:`build_catchment` from the 2020–2023 counties with documented exceptions (split
 counties Viken, Vestfold og Telemark, Vestland, Trøndelag, Nordland, Troms og Finnmark; Bindal
 to Helse Nord-Trøndelag; Ofoten to UNN). Users may pass their own table with the same
