@@ -37,6 +37,16 @@ def finder():
         ),
         ("Delavtale om tilvising og utskriving", "", "delavtale", None, None, [2, 3, 5]),
         ("Tenesteavtale 11 og 12", "Avtalen gjeld.", "tjenesteavtale", 11, "11 og 12", [11, 12]),
+        (
+            "Tenesteavtale nr. 11 og 12 – Omforeinte beredskapsplanar for den akuttmedisinske kjeda",
+            "",
+            "tjenesteavtale",
+            11,
+            "11 og 12",
+            [11, 12],
+        ),
+        # one number, a subject in the title: the number adds nothing
+        ("Delavtale 11 – beredskapsplaner", "", "delavtale", 11, "11", [11]),
         ("Overordnet samarbeidsavtale", "Partene samarbeider.", "overordnet", None, None, [1]),
         (
             "Overordna samarbeidsavtale",

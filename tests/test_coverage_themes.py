@@ -81,3 +81,32 @@ def test_competence_transfer_direction(m, text, direction):
 def test_direction_markers_of_both_ways_make_it_mutual(m):
     text = "Helseforetaket tilbyr hospitering for ansatte i kommunen, og kommunen tilbyr hospitering til helseforetaket."
     assert m.kompetanseoverforing(sentences(text)).direction == "mutual"
+
+
+def test_involving_the_other_party_is_not_user_participation():
+    m = ThemeMatcher(load_dictionary())
+    other_party = "Helseforetaket skal involvere kommunen når pasienten har behov for tjenester."
+    assert m.brukermedvirkning(sentences(other_party)).level == "none"
+    assert m.brukermedvirkning(sentences("Pasienten skal involveres i planen.")).level == "generic"
+
+
+@pytest.mark.parametrize(
+    ("text", "direction"),
+    [
+        # study days open to the municipality's staff: one way, from the hospital
+        (
+            "Helseforetaket arrangerer fagdager som er åpne for ansatte i kommunen.",
+            "hf_to_kommune",
+        ),
+        # staff of both parties hospitering with each other
+        (
+            "Ansatte i kommunen kan hospitere i helseforetaket, og ansatte i helseforetaket "
+            "skal hospitere i kommunens tjenester.",
+            "mutual",
+        ),
+        ("Partene skal vurdere behovet for kompetanseoverføring.", "unclear"),
+    ],
+)
+def test_direction_from_staff_and_study_days(text, direction):
+    r = ThemeMatcher(load_dictionary()).kompetanseoverforing(sentences(text))
+    assert r.present and r.direction == direction

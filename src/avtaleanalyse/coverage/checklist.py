@@ -69,8 +69,14 @@ class PointFinder:
                 hits = index.find(head, negations=self.negations, window=self.window)
                 if hits:
                     found.setdefault(p, kwic(head, hits[0]))
+        label = label if isinstance(label, str) else ""
+        merged = [int(n) for n in _LABEL_NUMBERS.findall(label) if 1 <= int(n) <= 13]
+        if len(merged) > 1 and any(n in found for n in merged):
+            # a merged agreement ("Tenesteavtale 11 og 12") whose title names one subject
+            # covers every agreement it merges
+            for n in merged:
+                found.setdefault(n, f"avtalenummer {label}")
         if not found:
-            label = label if isinstance(label, str) else ""
             numbers = [int(n) for n in _LABEL_NUMBERS.findall(label)] or (
                 [int(number)] if number is not None and not pd.isna(number) else []
             )

@@ -23,11 +23,20 @@ class ThemeResult:
     evidence: tuple[str, ...] = field(default_factory=tuple)
 
 
-def _cooccur(sents, users, parts, window: int, negations, neg_window: int) -> list[Hit]:
-    """Hits where a user word and a participation word stand within ``window`` words."""
+def _cooccur(
+    sents, users, parts, window: int, negations, neg_window: int, exclude=None
+) -> list[Hit]:
+    """Hits where a user word and a participation word stand within ``window`` words.
+
+    Participation words inside an ``exclude`` phrase ("involvere kommunen": the other party
+    is involved, not the patient) do not count.
+    """
     out = []
     u_hits = users.find(sents, negations=negations, window=neg_window)
     p_hits = parts.find(sents, negations=negations, window=neg_window)
+    if exclude is not None:
+        skip = exclude.find(sents)
+        p_hits = [h for h in p_hits if not _overlaps(h, skip)]
     by_sentence: dict[int, list[Hit]] = {}
     for h in p_hits:
         by_sentence.setdefault(h.sentence, []).append(h)
@@ -63,6 +72,7 @@ class ThemeMatcher:
         self.bm_users = PhraseIndex(phrase(str(e)) for e in co.get("users", []))
         self.bm_parts = PhraseIndex(phrase(str(e)) for e in co.get("participation", []))
         self.bm_window = int(co.get("window", 6))
+        self.bm_exclude = PhraseIndex(phrase(str(e)) for e in co.get("exclude", []))
         self.pe_terms = PhraseIndex(dictionary.phrases(*t, "pasient_brukererfaringer", "terms"))
         self.ko_terms = PhraseIndex(dictionary.phrases(*t, "kompetanseoverforing", "terms"))
         self.ko_weak = PhraseIndex(dictionary.phrases(*t, "kompetanseoverforing", "weak_terms"))
@@ -93,7 +103,9 @@ class ThemeMatcher:
         concrete = self._find(self.bm_concrete, sents)
         generic = self._find(self.bm_generic, sents)
         neg, win = self._neg
-        generic += _cooccur(sents, self.bm_users, self.bm_parts, self.bm_window, neg, win)
+        generic += _cooccur(
+            sents, self.bm_users, self.bm_parts, self.bm_window, neg, win, self.bm_exclude
+        )
         deciding = concrete or generic
         level = "concrete" if concrete else "generic" if generic else "none"
         return ThemeResult(
