@@ -126,6 +126,12 @@ def test_reproduce_small_end_to_end(tmp_path):
     assert "syntetisk" in html.lower()
     assert list((report / "figures").glob("*.png")) and list((report / "figures").glob("*.svg"))
     assert list((report / "tables").glob("*.csv"))
+    # every figure in the report is shown once, with its title and caption as alt text
+    from bs4 import BeautifulSoup
+
+    alts = [img.get("alt", "") for img in BeautifulSoup(html, "html.parser").find_all("img")]
+    assert len(alts) == len(list((report / "figures").glob("*.png")))
+    assert all(a and "No description" not in a for a in alts)
     prov = json.loads((report / "provenance.json").read_text(encoding="utf-8"))
     assert prov
     again = pipeline.reproduce(tmp_path, scale="small", log=lambda _: None)

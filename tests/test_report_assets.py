@@ -38,3 +38,17 @@ def test_none_folder_writes_nothing_and_tables_are_csv(tmp_path):
     assert save_table(df, "t", None) is df
     save_table(df, "t", tmp_path)
     assert (tmp_path / "t.csv").read_text(encoding="utf-8") == "Mål,Verdi\nDokumenter,5 123\n"
+
+
+def test_alt_text_joins_title_panel_titles_and_caption_once():
+    import matplotlib.pyplot as plt
+
+    from avtaleanalyse.report.assets import figure_alt_text
+
+    fig, (a, b) = plt.subplots(1, 2)
+    fig.suptitle("Lite lokal tekst")
+    a.set_title("Bokmål", loc="left")  # the project style puts titles on the left
+    b.set_title("Bokmål")
+    fig.text(0, 0, "Kilde: demokorpus, n = 12")
+    assert figure_alt_text(fig) == "Lite lokal tekst. Bokmål. Kilde: demokorpus, n = 12"
+    plt.close(fig)

@@ -58,3 +58,23 @@ def test_notebook_to_html_refuses_external_resources():
     nb.cells.append(nbformat.v4.new_markdown_cell('<img src="https://example.org/logo.png">'))
     with pytest.raises(ValueError, match="external"):
         notebook_to_html(nb, title="t")
+
+
+def test_images_keep_their_alt_text_and_it_is_escaped():
+    nb = _notebook()
+    nb.cells[1].outputs.append(
+        nbformat.v4.new_output(
+            "display_data",
+            data={"image/png": _png()},
+            metadata={"image/png": {"alt": 'Lokal andel per HF. Kilde: "demo" & n = 5'}},
+        )
+    )
+    html = notebook_to_html(nb, title="t")
+    from bs4 import BeautifulSoup
+
+    alts = [img["alt"] for img in BeautifulSoup(html, "html.parser").find_all("img")]
+    # the image without a description gets nbconvert's placeholder, ours keeps its text
+    assert alts == [
+        "No description has been provided for this image",
+        'Lokal andel per HF. Kilde: "demo" & n = 5',
+    ]

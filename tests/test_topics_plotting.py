@@ -28,7 +28,7 @@ PREV = pd.DataFrame(
         "group": ["Helse Bergen HF", "Helse Bergen HF", "Helse Fonna HF", "Helse Fonna HF"]
         + ["2012", "2012", "2022", "2022"],
         "topic": [0, 1] * 4,
-        "share": [0.7, 0.3, 0.4, 0.6, 0.5, 0.5, 0.2, 0.8],
+        "share": [0.8, 0.2, 0.4, 0.6, 0.5, 0.5, 0.2, 0.8],
         "n_units": [3] * 8,
     }
 )
@@ -44,7 +44,7 @@ def test_topic_names_and_top_terms():
     names = pt.topic_names(TOPICS)
     assert names == {0: "0: døgnopphold / hjelp", 1: "1: hospitering / fagnettverk"}
     fig = pt.plot_top_terms(TOPICS)
-    assert isinstance(fig, Figure) and fig.get_suptitle() == "Emner: de viktigste ordene"
+    assert isinstance(fig, Figure) and fig.get_suptitle() == "2 emner: de viktigste ordene"
     _, ax = plt.subplots()
     assert pt.plot_top_terms(TOPICS, topic=1, ax=ax) is ax.figure
     with pytest.raises(ValueError):
@@ -54,7 +54,9 @@ def test_topic_names_and_top_terms():
 def test_prevalence_heatmap_and_years():
     fig = pt.plot_prevalence(PREV, by="health_trust", labels=pt.topic_names(TOPICS))
     ax = fig.axes[0]
-    assert ax.get_title() == "Emneandel etter helseforetak"
+    # the title states the finding: the topic whose share differs most between groups
+    assert ax.get_title(loc="left") == "«0: døgnopphold / hjelp» varierer mest etter helseforetak"
+    assert any("n = 6" in t.get_text() for t in fig.texts)
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Helse Bergen HF", "Helse Fonna HF"]
     fig = pt.plot_prevalence_by_year(PREV)
     assert fig.axes[0].get_xlabel() == "år" and len(fig.axes[0].lines) == 2
@@ -77,6 +79,7 @@ def test_contrast_selection_and_stability_plots():
         "maltekst",
         "lokal tekst",
     ]
+    assert fig.axes[0].get_title(loc="left") == "Lokal tekst handler oftere om «1: b»"
     sel = pd.DataFrame(
         {
             "k": [4, 6, 8],
@@ -90,4 +93,7 @@ def test_contrast_selection_and_stability_plots():
     assert any("valgt k = 6" in t.get_text() for t in fig.axes[0].texts)
     stab = pd.DataFrame({"topic": [0, 1], "stability": [0.99, 0.7], "min_match": [0.98, 0.5]})
     fig = pt.plot_stability(stab, labels={0: "a", 1: "b"})
-    assert fig.axes[0].get_title() == "Emnestabilitet over frø"
+    assert (
+        fig.axes[0].get_title(loc="left") == "1 av 2 emner er stabile over frø (≥ 90\u00a0% likhet)"
+    )
+    assert fig.axes[0].patches[0].get_facecolor()[:3] == matplotlib.colors.to_rgb("#009E73")

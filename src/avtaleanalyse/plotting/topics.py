@@ -14,6 +14,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from avtaleanalyse import schema
+from avtaleanalyse.plotting.style import OKABE_ITO, caption, figure_style, format_share
 
 __all__ = [
     "plot_k_selection",
@@ -35,6 +36,18 @@ _BY_TITLES = {
 }
 
 
+def _styled(func):
+    """Draw inside the project's figure style (palette, fonts, spines)."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with figure_style():
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
 def _figure(ax, figsize) -> tuple[Figure, plt.Axes]:
     if ax is None:
         fig, ax = plt.subplots(figsize=figsize, layout="constrained")
@@ -54,6 +67,7 @@ def topic_names(table: pd.DataFrame, *, width: int = 40) -> dict[int, str]:
     return out
 
 
+@_styled
 def plot_top_terms(
     topics: pd.DataFrame,
     *,
@@ -84,14 +98,16 @@ def plot_top_terms(
         axes = list(np.atleast_1d(grid).ravel())
     for a, t in zip(axes, wanted, strict=False):
         sub = topics[topics[schema.TOPIC] == t].nsmallest(n_terms, schema.RANK)
-        a.barh(sub[schema.TERM][::-1], sub[schema.WEIGHT][::-1], color="#4c72b0")
+        a.barh(sub[schema.TERM][::-1], sub[schema.WEIGHT][::-1], color=OKABE_ITO[0])
         a.set_title(names.get(int(t), f"Emne {t}"), fontsize=9)
         a.tick_params(labelsize=8)
         a.set_xlabel("vekt", fontsize=8)
     for a in axes[len(wanted) :]:
         a.set_visible(False)
     if topic is None:
-        fig.suptitle("Emner: de viktigste ordene")
+        fig.suptitle(
+            f"{len(wanted)} emner: de viktigste ordene", x=0.01, ha="left", fontweight="bold"
+        )
     return fig
 
 
@@ -102,6 +118,7 @@ def _wide(prevalence: pd.DataFrame, by: str) -> pd.DataFrame:
     return sub.pivot_table(index="group", columns=schema.TOPIC, values=schema.SHARE)
 
 
+@_styled
 def plot_prevalence(
     prevalence: pd.DataFrame,
     *,
@@ -129,15 +146,26 @@ def plot_prevalence(
         ax,
         (2.5 + 0.08 * row_len + 0.45 * wide.shape[1], 1.5 + 0.3 * wide.shape[0] + 0.07 * col_len),
     )
-    im = ax.imshow(wide.to_numpy(), aspect="auto", cmap="Blues", vmin=0)
+    im = ax.imshow(wide.to_numpy(), aspect="auto", cmap="cividis", vmin=0)
     ax.set_yticks(range(wide.shape[0]), wide.index, fontsize=8)
     ax.set_xticks(range(len(cols)), ticks, rotation=60 if labels else 0, ha="right", fontsize=8)
     ax.set_xlabel("emne")
-    ax.set_title(f"Emneandel etter {_BY_TITLES.get(by, by)}")
+    spread = (wide.max() - wide.min()).sort_values(ascending=False, kind="mergesort")
+    group = _BY_TITLES.get(by, by)
+    if len(spread) and len(wide) > 1:
+        t = int(spread.index[0])
+        name = labels.get(t, f"emne {t}") if labels else f"emne {t}"
+        ax.set_title(f"«{name}» varierer mest etter {group}", fontsize=10)
+    else:
+        ax.set_title(f"Emneandel etter {group}")
     fig.colorbar(im, ax=ax, label="gjennomsnittlig andel")
+    sub = prevalence[prevalence["by"] == by]
+    n = int(sub.drop_duplicates("group")["n_units"].sum()) if "n_units" in sub else None
+    caption(fig, f"Gjennomsnittlig emneandel per {group} og emne", n=n)
     return fig
 
 
+@_styled
 def plot_prevalence_by_year(
     prevalence: pd.DataFrame,
     *,
@@ -161,6 +189,7 @@ def plot_prevalence_by_year(
     return fig
 
 
+@_styled
 def plot_template_local_contrast(contrast: pd.DataFrame, *, ax: plt.Axes | None = None) -> Figure:
     """Topic shares of template text and of locally written text side by side.
 
@@ -173,34 +202,44 @@ def plot_template_local_contrast(contrast: pd.DataFrame, *, ax: plt.Axes | None 
     order = contrast.sort_values("difference", kind="mergesort")
     y = np.arange(len(order))
     fig, ax = _figure(ax, (7, 1 + 0.35 * len(order)))
-    ax.barh(y - 0.2, order["share_mal"], height=0.4, label="maltekst", color="#9aa5b1")
-    ax.barh(y + 0.2, order["share_lokal"], height=0.4, label="lokal tekst", color="#dd8452")
+    ax.barh(y - 0.2, order["share_mal"], height=0.4, label="maltekst", color=OKABE_ITO[4])
+    ax.barh(y + 0.2, order["share_lokal"], height=0.4, label="lokal tekst", color=OKABE_ITO[5])
     ax.set_yticks(y, [names.get(int(t), str(t)) for t in order[schema.TOPIC]], fontsize=8)
     ax.set_xlabel("andel av teksten")
-    ax.set_title("Hva handler lokal tekst om, sammenlignet med malteksten?")
+    if len(order):
+        top = int(order[schema.TOPIC].iloc[-1])
+        ax.set_title(f"Lokal tekst handler oftere om «{names.get(top, top)}»", fontsize=10)
+    else:
+        ax.set_title("Ingen lokal tekst å sammenligne")
     ax.legend(loc="lower right")
+    caption(fig, "Gjennomsnittlig emneandel i maltekst og i lokalt tilført tekst")
     return fig
 
 
+@_styled
 def plot_k_selection(selection: pd.DataFrame, *, ax: plt.Axes | None = None) -> Figure:
     """Held-out coherence (NPMI) and seed stability for each candidate k; chosen k marked."""
     sel = selection.sort_values("k")
     fig, ax = _figure(ax, (6, 3.8))
-    ax.plot(sel["k"], sel["coherence_npmi"], marker="o", color="#4c72b0", label="koherens")
+    ax.plot(sel["k"], sel["coherence_npmi"], marker="o", color=OKABE_ITO[0], label="koherens")
     ax.set_xlabel("antall emner (k)")
-    ax.set_ylabel("koherens (NPMI på holdt-ut tekst)", color="#4c72b0")
+    ax.set_ylabel("koherens (NPMI på holdt-ut tekst)", color=OKABE_ITO[0])
     ax2 = ax.twinx()
-    ax2.plot(sel["k"], sel["stability"], marker="s", color="#c44e52", label="stabilitet")
-    ax2.set_ylabel("stabilitet (cosinus, matchede emner)", color="#c44e52")
+    ax2.plot(sel["k"], sel["stability"], marker="s", color=OKABE_ITO[5], label="stabilitet")
+    ax2.set_ylabel("stabilitet (cosinus, matchede emner)", color=OKABE_ITO[5])
     ax2.set_ylim(0, 1.05)
     chosen = sel[sel["chosen"].astype(bool)]
     for k in chosen["k"]:
         ax.axvline(k, color="grey", linestyle="--", linewidth=1)
         ax.annotate(f"valgt k = {int(k)}", (k, ax.get_ylim()[1]), fontsize=8, ha="left", va="top")
-    ax.set_title("Valg av antall emner")
+    if len(chosen):
+        ax.set_title(f"Valgt k = {int(chosen['k'].iloc[0])}: best koherens blant stabile modeller")
+    else:
+        ax.set_title("Valg av antall emner")
     return fig
 
 
+@_styled
 def plot_stability(
     stability: pd.DataFrame,
     *,
@@ -212,7 +251,7 @@ def plot_stability(
     st = stability.sort_values(schema.TOPIC)
     y = np.arange(len(st))
     fig, ax = _figure(ax, (6, 1 + 0.3 * len(st)))
-    ax.barh(y, st["stability"], color="#55a868", label="gjennomsnitt")
+    ax.barh(y, st["stability"], color=OKABE_ITO[2], label="gjennomsnitt")
     if "min_match" in st:
         ax.scatter(st["min_match"], y, color="black", marker="|", s=80, label="laveste")
     ax.axvline(threshold, color="grey", linestyle="--", linewidth=1)
@@ -221,6 +260,10 @@ def plot_stability(
     ax.invert_yaxis()
     ax.set_xlim(0, 1.02)
     ax.set_xlabel("stabilitet (cosinus mot matchet emne i andre kjøringer)")
-    ax.set_title("Emnestabilitet over frø")
+    stable = int((st["stability"] >= threshold).sum())
+    ax.set_title(
+        f"{stable} av {len(st)} emner er stabile over frø (≥ {format_share(threshold)} likhet)",
+        fontsize=10,
+    )
     ax.legend(loc="lower left", fontsize=8)
     return fig

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import html
 import re
 
 import nbformat
@@ -32,6 +34,26 @@ def external_references(html: str) -> list[str]:
     )
 
 
+def _images_with_alt(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy of ``nb`` whose PNG outputs with ``alt`` metadata are ``<img … alt=…>`` HTML.
+
+    nbconvert's templates drop image metadata other than width and height, so images that
+    carry a text alternative are turned into HTML outputs that keep it.
+    """
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            meta = out.get("metadata", {})
+            alt = meta.get("alt") or meta.get("image/png", {}).get("alt")
+            if "image/png" in data and alt:
+                png = "".join(data["image/png"].split())
+                out["data"] = {
+                    "text/html": f'<img src="data:image/png;base64,{png}" alt="{html.escape(alt)}">'
+                }
+    return nb
+
+
 def notebook_to_html(nb: nbformat.NotebookNode, *, title: str, footer: str = "") -> str:
     """Render an executed notebook's outputs (no code) as one self-contained HTML page.
 
@@ -45,7 +67,7 @@ def notebook_to_html(nb: nbformat.NotebookNode, *, title: str, footer: str = "")
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     exporter.exclude_anchor_links = True
-    body, _resources = exporter.from_notebook_node(nb)
+    body, _resources = exporter.from_notebook_node(_images_with_alt(nb))
     page = (
         '<!DOCTYPE html>\n<html lang="nb">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{title}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{body}\n"
