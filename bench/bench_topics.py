@@ -50,7 +50,7 @@ def _truth_types(documents: pd.DataFrame, demo: Path | None) -> tuple[pd.DataFra
     truth_path = demo / "truth.csv" if demo is not None else None
     if truth_path is None or not truth_path.exists():
         return documents.assign(type_=agreement_type(documents)), "ingested metadata"
-    truth = pd.read_csv(truth_path, dtype=str, keep_default_na=False)
+    truth = pd.read_csv(truth_path, comment="#", dtype=str, keep_default_na=False)
     truth = truth.assign(
         **{
             schema.AGREEMENT_NUMBER: pd.to_numeric(
