@@ -197,3 +197,28 @@ def test_synthetic_label_everywhere(small_demo):
     assert (small_demo / "truth.csv").read_text(encoding="utf-8").startswith(f"# {SYNTHETIC_LABEL}")
     html = next((small_demo / "files").rglob("*.html"))
     assert SYNTHETIC_LABEL in html.read_text(encoding="utf-8")
+
+
+def test_metadata_noise_is_planted_and_recorded(corpus):
+    """Opaque file names, short trust names, bare titles, numeric or missing adoption dates."""
+    docs = [d for d in corpus.documents if d.truth["is_template"] == "false"]
+    noise = {d.source_path: set(filter(None, d.truth["metadata_noise"].split(";"))) for d in docs}
+    kinds = set().union(*noise.values())
+    assert kinds == {
+        "opaque_path",
+        "short_trust",
+        "no_parties_in_title",
+        "numeric_date",
+        "no_adoption_line",
+    }
+    assert 0.3 < sum(bool(n) for n in noise.values()) / len(docs) < 0.8
+    for d in docs:
+        n = noise[d.source_path]
+        assert d.source_path.startswith("arkiv/") == ("opaque_path" in n)
+        first = d.title.split("\n")[0]
+        if "no_parties_in_title" in n:
+            assert "mellom" not in first and d.truth["health_trust"] not in first
+        if "no_adoption_line" in n:
+            assert "\n" not in d.title
+        elif "numeric_date" in n:
+            assert re.search(r"\d\d\.\d\d\.20\d\d$", d.title)

@@ -279,3 +279,29 @@ def test_municipality_names_containing_og():
     assert infer_metadata(text, title_hint=None, source_path="a")["municipalities"] == [
         "Nore og Uvdal"
     ]
+
+
+def test_year_from_folder_when_the_text_and_file_name_have_none():
+    assert (
+        metadata.find_year("ingen dato", source_path="Vestre Viken HF/avtaler 2022/x.pdf") == 2022
+    )
+    assert metadata.find_year("ingen dato", source_path="arkiv/x.pdf") is None
+
+
+def test_municipality_from_lower_case_slug_only_inside_the_trusts_catchment():
+    text = "Delavtale 3 – Retningslinjer for innleggelse\n\nHelse Nord-Trøndelag HF skal varsle."
+    meta = infer_metadata(
+        text, title_hint=None, source_path="Helse Nord-Trøndelag HF/2022/delavtale_3_overhalla.pdf"
+    )
+    assert meta["municipalities"] == ["Overhalla"]
+    # the same slug under a trust whose catchment does not include Overhalla names no one
+    text2 = text.replace("Helse Nord-Trøndelag HF", "Finnmarkssykehuset HF")
+    meta2 = infer_metadata(text2, title_hint=None, source_path="x/delavtale_3_overhalla.pdf")
+    assert meta2["municipalities"] == []
+
+
+def test_municipalities_from_folder_name():
+    text = "Delavtale 10 – Forebygging\n\nHelse Nord-Trøndelag HF og kommunane samarbeider."
+    path = "Helse Nord-Trøndelag HF/Kommunene Lierne, Røyrvik og Namsskogan/2012/delavtale_10.pdf"
+    meta = infer_metadata(text, title_hint=None, source_path=path)
+    assert meta["municipalities"] == ["Lierne", "Namsskogan", "Røyrvik"]

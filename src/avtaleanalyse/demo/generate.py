@@ -786,6 +786,23 @@ def _fill_roles(secs: list[Section], rk: str, rh: str) -> None:
         s.paras = [p.replace("{rolle_k}", rk).replace("{rolle_h}", rh) for p in s.paras]
 
 
+#: how often a municipal copy carries each kind of metadata noise (independently); the
+#: metadata of real agreements is found in file names like "12345.pdf", in titles that name no
+#: party or use the trust's short name, and in dates written 14.03.2013 or missing from the top
+METADATA_NOISE = {
+    "opaque_path": 0.10,
+    "short_trust": 0.20,
+    "no_parties_in_title": 0.15,
+    "numeric_date": 0.25,
+    "no_adoption_line": 0.10,
+}
+
+
+def _metadata_noise(seed: int, doc_key: str) -> set[str]:
+    r = rng_for(seed, "metadata-noise", doc_key)
+    return {k for k, p in METADATA_NOISE.items() if r.random() < p}
+
+
 def _doc(
     prof, ag, party, form, gen, title, secs, th, family, kind, share, passages, r, rhf, party_text
 ) -> DemoDocument:
@@ -793,11 +810,27 @@ def _doc(
     fmt = r.choices(list(FORMAT_WEIGHTS), list(FORMAT_WEIGHTS.values()))[0]
     key = party.key if party else ""
     path = _path(prof, form, ag, key, year, fmt, r)
+    doc_key = f"{prof.trust}|{gen}|{ag.kind}|{ag.label}|{key}"
+    noise = _metadata_noise(prof.seed, doc_key) if party else set()
+    if "opaque_path" in noise:
+        digest = hashlib.sha256(doc_key.encode("utf-8")).hexdigest()[:10]
+        path = f"arkiv/{digest}.{EXT[fmt]}"
+    if "no_parties_in_title" in noise:
+        for cut in (
+            f" – avtale mellom {party_text} og {prof.trust}",
+            f" mellom {party_text} og {prof.trust}",
+        ):
+            title = title.replace(cut, "")
+    if "short_trust" in noise:
+        title = title.replace(prof.trust, SHORT.get(prof.trust, prof.trust.removesuffix(" HF")))
     vedtatt = "Vedteke" if form == "nynorsk" else "Vedtatt"
     sted = party.short if party else "xx"
     header = f"{_label_words(prof, form, ag)} – {party_text} og {prof.short}"
+    adopted = _date(r, year)
+    if "numeric_date" in noise:
+        adopted = f"{r.randint(1, 28):02d}.{r.randint(1, 12):02d}.{year}"
     date_line = (
-        f"{vedtatt} i kommunestyret {_date(r, year)}"
+        f"{vedtatt} i kommunestyret {adopted}"
         if party
         else f"{vedtatt} i samarbeidsutvalet {_date(r, year)}"
         if form == "nynorsk"
@@ -817,7 +850,7 @@ def _doc(
     )
     secs = [*secs, sign]
     truth = {
-        "doc_key": f"{prof.trust}|{gen}|{ag.kind}|{ag.label}|{key}",
+        "doc_key": doc_key,
         "municipalities": ";".join(party.municipalities) if party else "",
         "municipality_numbers": ";".join(party.numbers) if party else "",
         "health_trust": prof.trust,
@@ -841,8 +874,9 @@ def _doc(
         "expected_status": "accepted",
         "expected_reject_reason": "",
         "duplicate_of": "",
+        "metadata_noise": ";".join(sorted(noise)),
     }
-    full_title = f"{title}\n{date_line}"
+    full_title = title if "no_adoption_line" in noise else f"{title}\n{date_line}"
     return DemoDocument(
         path,
         truth["doc_key"],

@@ -425,6 +425,7 @@ TRUTH_COLUMNS = (
     "expected_status",
     "expected_reject_reason",
     "duplicate_of",
+    "metadata_noise",
 )
 
 

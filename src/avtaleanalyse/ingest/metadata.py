@@ -343,16 +343,25 @@ def _municipalities_by_frequency(text: str, counties: tuple[str, ...]) -> list[s
 
 
 def _municipalities_from_path(source_path: str, counties: tuple[str, ...]) -> list[str]:
-    stem = PurePath(source_path).stem
-    for hit in find_health_trusts(stem):
-        stem = stem.replace(hit.alias, " ")
-    out = []
-    for word in re.split(r"[\s_\-.]+", stem):
-        if len(word) >= 3 and word[:1].isupper() and not word.isupper():
+    """Municipalities named in the file name, else in the folder names.
+
+    Capitalised words count anywhere; lower-case slugs ("delavtale_3_overhalla") only when the
+    health trust is known, so that the name must also lie in its catchment.
+    """
+    path = PurePath(source_path)
+    for part, lower_ok in ((path.stem, bool(counties)), *((d, False) for d in path.parts[-2::-1])):
+        for hit in find_health_trusts(part):
+            part = part.replace(hit.alias, " ")
+        out = []
+        for word in re.split(r"[\s_\-.,]+", part):
+            if len(word) < 3 or word.isupper() or not (word[:1].isupper() or lower_ok):
+                continue
             entry = resolve_municipality(word, counties=counties or None)
-            if entry:
+            if entry and (not word[:1].islower() or entry.county in counties):
                 out.append(entry.canonical_name)
-    return list(dict.fromkeys(out))
+        if out:
+            return list(dict.fromkeys(out))
+    return []
 
 
 # --- health trust ------------------------------------------------------------------
@@ -435,7 +444,8 @@ def find_year(text: str, *, title: str = "", source_path: str = "") -> int | Non
             years.append(year)
     if years:
         return max(years)
-    for s in (title, PurePath(source_path).name if source_path else ""):
+    path = PurePath(source_path) if source_path else None
+    for s in (title, path.name if path else "", *(path.parts[-2::-1] if path else ())):
         found = [int(y) for y in re.findall(r"(?<!\d)(20[0-3]\d)(?!\d)", s)]
         found = [y for y in found if _plausible(y)]
         if found:
