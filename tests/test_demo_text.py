@@ -73,3 +73,59 @@ def test_ocr_damage_and_hyphenation():
     assert out.startswith("Tittel\n") and out != text
     assert hyphenate_word("samhandlingsavtale") is not None
     assert hyphenate_word("kort") is None
+
+
+def test_nynorsk_passives_compounds_and_new_forms():
+    nb = (
+        "Sykepleiere i hjemmetjenesten dokumenteres. Utredningen gjennomføres innen fire uker, "
+        "og flere enheter bekrefter beslutningen senere."
+    )
+    nn = to_nynorsk(nb)
+    for w in ("Sjukepleiarar", "heimetenesta", "dokumenterast", "Utgreiinga", "gjennomførast"):
+        assert w in nn, (w, nn)
+    for w in ("veker", "fleire", "einingar", "avgjerda", "seinare"):
+        assert w in nn, (w, nn)
+
+
+def test_nynorsk_conversion_of_the_phrase_banks_maps_back_to_bokmal():
+    """Few bokmål-only words survive, and the nn→nb lemma map undoes most of the conversion.
+
+    Measured on the banks in Nov 2026: 9.1 % of tokens are words simplemma knows as bokmål
+    but not nynorsk (most of them valid nynorsk missing from its list, such as 'tilvising'),
+    and 94.7 % of the nynorsk lemmas (via ``to_bokmal``) are found in the bokmål original.
+    """
+    import collections
+    import re
+
+    import simplemma
+
+    from avtaleanalyse.text import to_bokmal
+
+    texts: list[str] = []
+
+    def walk(x):
+        if isinstance(x, str):
+            texts.append(x)
+        elif isinstance(x, dict):
+            for k, v in x.items():
+                if not str(k).endswith("_nn") and k != "nynorsk":
+                    walk(v)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v)
+
+    for name in ("points", "national", "local"):
+        walk(bank(name))
+    word = re.compile(r"[a-zæøå]+")
+    tokens = leaks = shared = 0
+    for t in texts:
+        nn = word.findall(to_nynorsk(t).lower())
+        tokens += len(nn)
+        leaks += sum(
+            simplemma.is_known(w, lang="nb") and not simplemma.is_known(w, lang="nn") for w in nn
+        )
+        a = collections.Counter(to_bokmal(w, "bokmal") for w in word.findall(t.lower()))
+        b = collections.Counter(to_bokmal(w, "nynorsk") for w in nn)
+        shared += sum((a & b).values())
+    assert leaks / tokens < 0.10
+    assert shared / tokens > 0.93

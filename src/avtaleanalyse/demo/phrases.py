@@ -795,11 +795,13 @@ def _word(w: str) -> str:
         return _case(w, _WORDS[low])
     if w[:1].isupper() and low in _NAMES:
         return w
+    new = low
+    for pat, rep in _INFIX:
+        new = re.sub(pat, rep, new)
     for pat, rep in _SUFFIX:
-        if re.search(pat, low):
-            new = re.sub(pat, rep, low) if not callable(rep) else re.sub(pat, rep, low)
-            return _case(w, new)
-    return w
+        if re.search(pat, new):
+            return _case(w, re.sub(pat, rep, new))
+    return _case(w, new) if new != low else w
 
 
 _NAMES = {"helsedirektoratet", "helsenettet", "nasjonal", "amk-sentral"}
@@ -922,7 +924,124 @@ _MORE.update(
 )
 _WORDS.update(_MORE)
 
-_TOKEN = re.compile(r"[A-Za-zÆØÅæøåÉéü-]+")
+# forms that the longer § 6-2 clauses (2026) brought in
+_WORDS.update(
+    {
+        "legemidler": "legemiddel",
+        "legemidlene": "legemidla",
+        "hjelpemidler": "hjelpemiddel",
+        "hjelpemidlene": "hjelpemidla",
+        "navn": "namn",
+        "navnet": "namnet",
+        "opphold": "opphald",
+        "oppholdet": "opphaldet",
+        "virkedag": "verkedag",
+        "virkedager": "verkedagar",
+        "måned": "månad",
+        "måneder": "månader",
+        "uke": "veke",
+        "uker": "veker",
+        "uken": "veka",
+        "ukes": "vekes",
+        "samtidig": "samstundes",
+        "tidligere": "tidlegare",
+        "senere": "seinare",
+        "senest": "seinast",
+        "kvinnen": "kvinna",
+        "flere": "fleire",
+        "beskrivelse": "skildring",
+        "beskrivelsen": "skildringa",
+        "sammensatte": "samansette",
+        "sammensatt": "samansett",
+        "sammendrag": "samandrag",
+        "holdes": "haldast",
+        "henviser": "tilvisar",
+        "henvises": "tilvisast",
+        "foreligger": "ligg føre",
+        "utredning": "utgreiing",
+        "utredningen": "utgreiinga",
+        "mottakende": "mottakande",
+        "foreldrene": "foreldra",
+        "enhet": "eining",
+        "enheten": "eininga",
+        "enheter": "einingar",
+        "enhetene": "einingane",
+        "varsler": "varslar",
+        "benyttes": "nyttast",
+        "benytte": "nytte",
+        "endret": "endra",
+        "endres": "endrast",
+        "samlet": "samla",
+        "samles": "samlast",
+        "forveien": "førevegen",
+        "utveksles": "utvekslast",
+        "ringer": "ringjer",
+        "avsender": "avsendar",
+        "avsenderen": "avsendaren",
+        "mottaker": "mottakar",
+        "mottakeren": "mottakaren",
+        "sikrer": "sikrar",
+        "oppgaven": "oppgåva",
+        "undersøkelse": "undersøking",
+        "undersøkelsen": "undersøkinga",
+        "undersøkelser": "undersøkingar",
+        "kontaktes": "kontaktast",
+        "planlegges": "planleggjast",
+        "hjemme": "heime",
+        "bekreftet": "stadfesta",
+        "bekreftes": "stadfestast",
+        "bekrefte": "stadfeste",
+        "bekreftelse": "stadfesting",
+        "beslutning": "avgjerd",
+        "beslutningen": "avgjerda",
+        "beslutninger": "avgjerder",
+        "nyfødte": "nyfødde",
+        "allerede": "allereie",
+        "innenfor": "innanfor",
+        "utenfor": "utanfor",
+        "funksjonsnedsettelser": "funksjonsnedsetjingar",
+        "deltakere": "deltakarar",
+        "deltakerne": "deltakarane",
+        "skriver": "skriv",
+        "skrives": "skrivast",
+        "hvilket": "kva for eit",
+        "hvilke": "kva for",
+        "venter": "ventar",
+        "haster": "hastar",
+        "formidles": "formidlast",
+        "berører": "gjeld",
+        "oversendes": "oversendast",
+        "føres": "førast",
+        "kvittering": "kvittering",
+        "telefonnummer": "telefonnummer",
+        "utarbeidet": "utarbeidd",
+        "fremdeles": "framleis",
+        "annen": "annan",
+        "annenhver": "annankvar",
+        "tilsvarende": "tilsvarande",
+        "forespørsel": "førespurnad",
+        "reinnleggelse": "reinnlegging",
+        "oppgavedeling": "oppgåvedeling",
+        "døgntilbudet": "døgntilbodet",
+        "bare": "berre",
+        "barnets": "barnet sitt",
+        "varsles": "varslast",
+        "avtales": "avtalast",
+        "vurderes": "vurderast",
+        "følges": "følgjast",
+        "sendt": "sendt",
+    }
+)
+
+# compound parts and endings for words not listed (applied after the word list, in order)
+_INFIX = (
+    (r"^hjem(?=[a-zæøå]{3})", "heim"),
+    (r"(?<![a-zæøå])syk|(?<=[a-zæøå])syk(?=e|d)", "sjuk"),
+    (r"pleier(e|ne)?$", lambda m: "pleiar" + {None: "", "e": "ar", "ne": "ane"}[m.group(1)]),
+    (r"(?<=[a-zæøå]{3})(er|før)es$", lambda m: m.group(1) + "ast"),
+)
+
+_TOKEN = re.compile(r"\{[^{}]*\}|[A-Za-zÆØÅæøåÉéü-]+")  # {placeholders} stay as they are
 
 
 def to_nynorsk(text: str) -> str:
@@ -960,7 +1079,7 @@ def to_nynorsk(text: str) -> str:
         ("Avtalens parter", "Partane i avtalen"),
     ):
         text = text.replace(src, dst)
-    text = _TOKEN.sub(lambda m: _word(m.group(0)), text)
+    text = _TOKEN.sub(lambda m: m.group(0) if m.group(0)[0] == "{" else _word(m.group(0)), text)
     for src, dst in (
         ("siast", "seiast"),
         ("gjørast", "gjerast"),
