@@ -123,6 +123,21 @@ def main(argv: list[str]) -> int:
         f"{purity[schema.TOPIC].nunique()} for {len(purity)} types"
     )
 
+    # delavtale N and tjenesteavtale N are the same § 6-2 point under the two regional names
+    points = labels.assign(
+        type_=labels["type_"].str.replace(r"^(?:delavtale|tjenesteavtale) ", "nr. ", regex=True)
+    )
+    by_point = dominant_topic_purity(res["doc_topics"], points, label_column="type_")
+    by_point["label"] = by_point[schema.TOPIC].map(lab)
+    print("\npurity per § 6-2 point (delavtale N and tjenesteavtale N together):")
+    print(by_point.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    numbered = by_point[by_point["type_"].str.startswith("nr. ")]
+    print(
+        f"{numbered[schema.TOPIC].nunique()} distinct dominant topics for {len(numbered)} "
+        f"points; mean purity {numbered['purity'].mean():.3f}, mean specificity "
+        f"{numbered['specificity'].mean():.3f}"
+    )
+
     print(f"\ntemplate versus local ({p['contrast_source']}): {p['contrast']}")
     c = res["contrast"]
     if len(c):

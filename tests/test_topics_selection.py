@@ -7,7 +7,13 @@ import pandas as pd
 import pytest
 from scipy import sparse
 
-from avtaleanalyse.topics.selection import choose_k, npmi_coherence, select_n_topics, split_holdout
+from avtaleanalyse.topics.selection import (
+    choose_k,
+    combined_score,
+    npmi_coherence,
+    select_n_topics,
+    split_holdout,
+)
 
 
 def test_npmi_is_one_for_terms_that_always_co_occur_and_minus_one_for_never():
@@ -50,6 +56,13 @@ def test_choose_k_takes_the_most_coherent_stable_k():
     assert out.loc[out["chosen"], "k"].tolist() == [15]
 
 
+def test_negative_coherence_does_not_reward_low_coverage():
+    # same (negative) NPMI: the k that covers more of the held-out text must score higher
+    assert combined_score(-0.12, 0.72) > combined_score(-0.12, 0.54)
+    assert combined_score(0.2, 0.6) > combined_score(-0.2, 0.6)
+    assert combined_score(-1.0, 0.9) == 0.0
+
+
 def test_choose_k_falls_back_to_the_most_stable_k():
     s = _scores([(5, 0.3, 0.5), (10, 0.4, 0.7)])
     assert choose_k(s, min_stability=0.9).loc[lambda d: d["chosen"], "k"].tolist() == [10]
@@ -71,7 +84,9 @@ def test_select_n_topics_prefers_the_planted_number_of_topics():
         X[:200], X[200:], heldout=X[200:], k_grid=(2, 4, 8), model="nmf", seeds=(0, 1)
     )
     assert list(scores["k"]) == [2, 4, 8]
-    assert scores["score"].tolist() == pytest.approx(scores["coherence_npmi"] * scores["coverage"])
+    assert scores["score"].tolist() == pytest.approx(
+        (1 + scores["coherence_npmi"]) / 2 * scores["coverage"]
+    )
     assert scores.set_index("k").loc[2, "coverage"] < scores.set_index("k").loc[4, "coverage"]
     best = choose_k(scores, min_stability=0.8)
     assert best.loc[best["chosen"], "k"].item() == 4

@@ -16,9 +16,12 @@ units and scored on the rest:
 Mean coherence alone rewards a model that simply leaves out a hard theme (a k too small
 drops whole agreement types and keeps only its clearest topics), and coverage alone always
 grows with k; their product peaks where the themes are covered by topics that are still
-coherent. The rule: among the k whose stability is at least ``min_stability``, the one
-with the highest ``coherence_npmi * coverage`` (coherence alone when no held-out matrix
-was given); if no k is stable enough, the most stable k.
+coherent. NPMI lies in [-1, 1] and is often negative when the held-out contexts are short
+sections, so it enters the product rescaled to [0, 1]: ``score = (1 + coherence_npmi) / 2 *
+coverage`` (a raw negative NPMI times coverage would reward the k that covers *least*).
+The rule: among the k whose stability is at least ``min_stability``, the one with the
+highest score (coherence alone when no held-out matrix was given); if no k is stable
+enough, the most stable k.
 """
 
 from __future__ import annotations
@@ -36,7 +39,14 @@ from threadpoolctl import threadpool_limits
 from avtaleanalyse.topics.models import make_estimator, topic_word_weights
 from avtaleanalyse.topics.stability import run_similarity
 
-__all__ = ["choose_k", "heldout_coverage", "npmi_coherence", "select_n_topics", "split_holdout"]
+__all__ = [
+    "choose_k",
+    "combined_score",
+    "heldout_coverage",
+    "npmi_coherence",
+    "select_n_topics",
+    "split_holdout",
+]
 
 K = "k"
 COHERENCE = "coherence_npmi"
@@ -122,6 +132,15 @@ def heldout_coverage(estimator, heldout) -> float:
     return float(np.mean(np.divide(num, den, out=np.zeros_like(num), where=den > 0)))
 
 
+def combined_score(coherence_npmi: float, coverage: float) -> float:
+    """``(1 + coherence_npmi) / 2 * coverage``: NPMI rescaled to [0, 1], times coverage.
+
+    >>> combined_score(-0.1, 0.7) > combined_score(-0.1, 0.5)
+    True
+    """
+    return (1.0 + coherence_npmi) / 2.0 * coverage
+
+
 def select_n_topics(
     dtm,
     contexts,
@@ -150,7 +169,7 @@ def select_n_topics(
     -------
     pandas.DataFrame
         ``k``, ``coherence_npmi`` (mean over topics and over runs), ``coverage``
-        (mean over runs; NaN without ``heldout``), ``score`` (``coherence_npmi *
+        (mean over runs; NaN without ``heldout``), ``score`` (``(1 + coherence_npmi) / 2 *
         coverage``, or the coherence without ``heldout``), ``stability`` (mean matched
         cosine between the runs; 1.0 with a single seed), ``chosen`` (False; see
         :func:`choose_k`), sorted by k.
@@ -175,7 +194,7 @@ def select_n_topics(
         sims = run_similarity(runs)
         n = len(runs)
         stability = float((sims.sum() - n) / (n * (n - 1))) if n > 1 else 1.0
-        score = coherence * coverage if heldout is not None else coherence
+        score = combined_score(coherence, coverage) if heldout is not None else coherence
         rows.append((k, coherence, coverage, score, stability))
     out = pd.DataFrame(rows, columns=[K, COHERENCE, COVERAGE, SCORE, STABILITY])
     out[CHOSEN] = False
