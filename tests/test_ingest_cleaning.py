@@ -58,6 +58,8 @@ def test_strip_docplayer_leaves_other_text_alone():
         "Vi bruker informasjonskapsler for å forbedre tjenesten.",
         "Save this PDF as:",
         "Hopp til hovedinnhold",
+        "Skriv ut | Del på e-post | Last ned som PDF | Tekststørrelse: A A A",
+        "Del · Skriv ut",
     ],
 )
 def test_site_chrome_lines_are_dropped(line):
@@ -66,7 +68,8 @@ def test_site_chrome_lines_are_dropped(line):
 
 def test_agreement_sentences_about_download_or_logo_are_kept():
     text = (
-        "Logoen til helseføretaket skal brukast på alle dokument.\nLast ned skjema fra nettsiden."
+        "Logoen til helseføretaket skal brukast på alle dokument.\nLast ned skjema fra nettsiden.\n"
+        "Del | ansvar og oppgaver"
     )
     assert strip_web_chrome(text) == text
 

@@ -62,6 +62,10 @@ def normalize_unicode(text: str) -> str:
 
 
 # --------------------------------------------------------------------------- web chrome
+_TOOL = (
+    r"(?:Skriv ut(?: siden)?|Del(?: på [\w-]+| siden)?|Last ned(?: som PDF)?|Print|Share|"
+    r"Tekststørrelse:?(?:\s*A){0,3}|Lytt|Les opp|Send på e-post)"
+)
 #: A whole line that is web-page chrome, never agreement text.
 CHROME_LINE = re.compile(
     r"^\s*(?:"
@@ -74,7 +78,9 @@ CHROME_LINE = re.compile(
     r".{0,120}\b(?:informasjonskapsler|cookies?)\b.{0,160}|"
     r"Hopp til (?:innhold|hovudinnhald|hovedinnhold)|Skip to (?:main )?content|"
     r"(?:Godta|Aksepter|Accept)(?: alle)?(?: cookies| informasjonskapsler)?|"
-    r"Del på (?:Facebook|Twitter|LinkedIn|e-post)|Skriv ut(?: siden)?|Til toppen"
+    r"Del på (?:Facebook|Twitter|LinkedIn|e-post)|Skriv ut(?: siden)?|Til toppen|"
+    # a toolbar: several of its items on one line, separated by | · •
+    rf"{_TOOL}(?:\s*[|·•]\s*{_TOOL})+"
     r")\s*$",
     re.IGNORECASE,
 )
