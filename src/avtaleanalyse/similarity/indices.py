@@ -7,7 +7,8 @@ For document ``d`` with comparison tokens ``T_d`` and shingle sequence ``s_0 …
 
 * national share  ``ν_d = |cov_N(d)| / |T_d|``
 * regional share  ``ρ_d = |cov_{P_f}(d) \\ cov_N(d)| / |T_d|``
-* local share     ``λ_d = 1 − ν_d − ρ_d`` (tokens covered by neither)
+* local share     ``λ_d = 1 − ν_d − ρ_d`` (tokens covered by neither, in runs of at least
+  ``min_local_run`` tokens; shorter uncovered runs are fill-in slots and count as regional)
 
 The three sum to one. Aggregates (per municipality, health trust, agreement type, year) are
 token-weighted and unweighted means over documents; see ``docs/standardisation.md``.
@@ -55,15 +56,34 @@ def _coverage(sh: Shingled, lo: int, hi: int, hit: np.ndarray) -> np.ndarray:
     return np.cumsum(delta[:total]) > 0
 
 
+def _drop_short_runs(mask: np.ndarray, tok_off: np.ndarray, min_run: int) -> np.ndarray:
+    """``mask`` without its runs of True shorter than ``min_run`` (runs end at unit borders)."""
+    if min_run <= 1 or not mask.any():
+        return mask
+    new_run = np.empty(len(mask), dtype=bool)
+    new_run[0] = True
+    new_run[1:] = mask[1:] != mask[:-1]
+    starts = tok_off[:-1][tok_off[:-1] < len(mask)]
+    new_run[starts] = True
+    run_id = np.cumsum(new_run) - 1
+    run_len = np.bincount(run_id)
+    return mask & (run_len[run_id] >= min_run)
+
+
 def document_indices(
     shingled: Shingled,
     families: pd.DataFrame,
     prototypes: Prototypes,
     national: np.ndarray,
     *,
+    min_local_run: int = 1,
     chunk: int = 1000,
 ) -> pd.DataFrame:
     """The three shares for every document (vectorised over chunks of documents).
+
+    ``min_local_run``: uncovered runs shorter than this many tokens are fill-in slots inside
+    shared text (a contact role, a date the masking missed) and count as template text
+    (regional share) rather than local text.
 
     Returns
     -------
@@ -108,10 +128,11 @@ def document_indices(
             np.cumsum(mask, out=c[1:])
             return (c[tok_off[1:]] - c[tok_off[:-1]]) / np.maximum(n_tok, 1)
 
+        local = _drop_short_runs(~(cov_p | cov_n), tok_off, min_local_run)
         out["nat"][lo:hi] = per_unit(cov_n)
-        out["reg"][lo:hi] = per_unit(cov_p & ~cov_n)
-        out["loc"][lo:hi] = np.where(n_tok > 0, per_unit(~(cov_p | cov_n)), 0.0)
-        out["tmpl"][lo:hi] = per_unit(cov_p)
+        out["reg"][lo:hi] = per_unit(~cov_n & ~local)
+        out["loc"][lo:hi] = np.where(n_tok > 0, per_unit(local), 0.0)
+        out["tmpl"][lo:hi] = per_unit(~local)
     return pd.DataFrame(
         {
             schema.DOC_ID: ids,

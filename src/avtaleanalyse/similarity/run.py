@@ -76,6 +76,7 @@ class SimilarityParams:
     prototype_majority: float = 0.5
     national_min_trusts: int = 3
     adaptation_min_tokens: int = 3
+    local_min_tokens: int = 6
     section_min_jaccard: float = 0.5
     section_min_tokens: int = 20
     section_max_bucket: int = 500
@@ -265,7 +266,7 @@ def similarity_tables(
     lap("families")
     protos = family_prototypes(sh, fams, docs, majority=p.prototype_majority)
     national = national_model(protos, min_trusts=p.national_min_trusts)
-    idx = document_indices(sh, fams, protos, national)
+    idx = document_indices(sh, fams, protos, national, min_local_run=p.local_min_tokens)
     summary = aggregate_indices(idx, docs)
     lap("indices")
     adapt = (
@@ -352,6 +353,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lsh-threshold", type=float, default=d.lsh_threshold)
     parser.add_argument("--family-threshold", type=float, default=d.family_threshold)
     parser.add_argument("--boilerplate-max-df", type=float, default=d.boilerplate_max_df)
+    parser.add_argument(
+        "--min-local-tokens",
+        type=int,
+        default=d.local_min_tokens,
+        help="shortest run of unshared tokens that counts as local text (shorter: a fill-in slot)",
+    )
     parser.add_argument("--n-jobs", type=int, default=d.n_jobs, help="processes for shingling")
     parser.add_argument("--no-adaptations", action="store_true")
     parser.add_argument("--no-sections", action="store_true")
@@ -381,6 +388,7 @@ def params_from_args(args: argparse.Namespace) -> SimilarityParams:
         lsh_threshold=getattr(args, "lsh_threshold", d.lsh_threshold),
         family_threshold=getattr(args, "family_threshold", d.family_threshold),
         boilerplate_max_df=getattr(args, "boilerplate_max_df", d.boilerplate_max_df),
+        local_min_tokens=getattr(args, "min_local_tokens", d.local_min_tokens),
         n_jobs=getattr(args, "n_jobs", d.n_jobs),
         adaptations=not getattr(args, "no_adaptations", False),
         sections=not getattr(args, "no_sections", False),

@@ -1,0 +1,45 @@
+"""Standardisation indices: fill-in slots shorter than ``min_local_run`` are not local text."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from avtaleanalyse.similarity.indices import _drop_short_runs
+from avtaleanalyse.similarity.run import SimilarityParams, similarity_tables
+from avtaleanalyse.similarity.synthetic import synthetic_corpus
+
+
+def test_short_runs_are_dropped_and_runs_stop_at_unit_borders():
+    m = np.array([1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 1], dtype=bool)
+    assert _drop_short_runs(m, np.array([0, 11]), 3).astype(int).tolist() == [
+        0, 0, 0, 1, 1, 1, 0, 1, 1, 1, 1
+    ]  # fmt: skip
+    # the same tokens split into two units at 9: the last run is two runs of 2
+    assert _drop_short_runs(m, np.array([0, 9, 11]), 3).astype(int).tolist() == [
+        0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0
+    ]  # fmt: skip
+    assert _drop_short_runs(m, np.array([0, 11]), 1) is m
+
+
+def test_min_local_tokens_moves_slots_from_local_to_regional():
+    docs, _ = synthetic_corpus(n_trusts=3, n_agreements=4, n_municipalities=4, seed=3)
+    # a fill-in slot: one word of a verbatim copy replaced by a word no other document has
+    i = docs.index[docs["doc_id"] == "m00a00k01"][0]
+    words = docs.at[i, "text"].split(" ")
+    words[len(words) // 2] = "kvalitetskoordinatoren"
+    docs.at[i, "text"] = " ".join(words)
+    run = {
+        n: similarity_tables(
+            docs, None, params=SimilarityParams(common_form=False, local_min_tokens=n)
+        )["standardisation"].set_index("doc_id")
+        for n in (1, 6)
+    }
+    a, b = run[1], run[6]
+    shares = ["national_share", "regional_share", "local_share"]
+    np.testing.assert_allclose(b[shares].sum(axis=1), 1.0)
+    assert (b["local_share"] <= a["local_share"] + 1e-12).all()
+    assert a.at["m00a00k01", "local_share"] > 0
+    assert b.at["m00a00k01", "local_share"] == 0
+    assert (b["local_share"] < a["local_share"]).sum() == 1
+    assert b["national_share"].to_numpy() == pytest.approx(a["national_share"].to_numpy())
