@@ -85,3 +85,20 @@ def test_clauses_plant_no_theme(point, j, clause, matcher):
                 assert k.direction in ("none", "unclear"), (k.direction, k.evidence)
             else:
                 assert not k.present, k.evidence
+
+
+def test_composed_local_sentences_plant_no_theme(matcher):
+    """Every fragment of the local-sentence composer, in both written forms."""
+    c = bank("local")["compose"]
+    assert all(len(f.split()) <= 4 for k in ("who", "does", "when") for f in c[k])
+    sentences_ = [f"{w} i Alta {d} {c['when'][0]}." for w in c["who"] for d in c["does"]]
+    sentences_ += [f"{c['who'][0]} i Alta {c['does'][0]} {x}." for x in c["when"]]
+    for t in sentences_:
+        for text in (t.format(nabo="Kautokeino"), to_nynorsk(t).format(nabo="Kautokeino")):
+            ss = sentences(text)
+            for r in (
+                matcher.brukermedvirkning(ss),
+                matcher.pasient_brukererfaringer(ss),
+                matcher.kompetanseoverforing(ss),
+            ):
+                assert not r.present, (r.theme, r.evidence)

@@ -542,13 +542,20 @@ def _adapt(
     def lang(t):
         return (to_nynorsk(t) if form == "nynorsk" else t).format(**fmt)
 
+    def composed() -> str:
+        c = loc["compose"]
+        return lang(
+            f"{r.choice(c['who'])} i {{kommune_navn}} {r.choice(c['does'])} {r.choice(c['when'])}."
+        )
+
     passages: list[tuple[str, str]] = []
     th = dict(th)
     body = [s for s in secs if s.key.startswith("p") or s.key in ("formal", "virkeomrade", "avvik")]
     if kind in ("light", "moderate", "substantial"):
         n_add = {"light": r.choice((1, 1, 2)), "moderate": r.choice((2, 3)), "substantial": 2}[kind]
-        for t in r.sample(loc["light"], n_add):
-            t = lang(t)
+        # one sentence from the small bank of typical local additions, the rest composed
+        picks = [lang(r.choice(loc["light"]))] + [composed() for _ in range(n_add)]
+        for t in picks[1:] if r.random() < 0.7 else picks[:n_add]:
             s = r.choice(body)
             s.paras.append(t)
             passages.append(("added", t))
@@ -559,7 +566,7 @@ def _adapt(
         if len(sents) >= 2:
             i = r.randrange(len(sents))
             old = sents[i]
-            new = lang("For {kommune_navn} gjelder at ") + old[0].lower() + old[1:]
+            new = composed()
             sents[i] = new
             s.paras[0] = " ".join(sents)
             passages.append(("edited", new))
@@ -590,12 +597,7 @@ def _adapt(
         own = loc["own_text"]
         for s in secs:
             if s.key.startswith("p") or s.key in ("formal",):
-                t = (
-                    lang(r.choice(own).format(**fmt))
-                    + " "
-                    + s.paras[0].split(". ")[0].rstrip(".")
-                    + "."
-                )
+                t = " ".join([lang(r.choice(own).format(**fmt)), composed(), composed()])
                 passages.append(("edited", t))
                 s.paras = [t]
         secs[:] = [
@@ -735,7 +737,6 @@ def generate_corpus(
                             kind = "moderate"
                         else:
                             own_budget["n"] += 1
-                    before = _n_words(secs)
                     others = [q.short for q in by_trust[trust] if q.key != party.key] or [
                         "nabokommunen"
                     ]
@@ -747,15 +748,11 @@ def generate_corpus(
                         s.number = _number(prof, i)
                     if secs[0].key == "innhold":
                         secs[0].paras = [" ".join(f"{s.number} {s.heading}" for s in body)]
-                    changed = sum(len(t.split()) for _, t in passages)
+                    changed = sum(len(t.split()) for k, t in passages if k != "removed")
                     share = round(
-                        min(
-                            1.0, changed / max(1, _n_words(secs) if kind != "own_text" else before)
-                        ),
+                        min(1.0, changed / max(1, _n_words(secs))),
                         3,
                     )
-                    if kind == "own_text":
-                        share = 1.0
                     fam = f"own:{party.key}/{gen}" if kind == "own_text" else family
                     docs.append(
                         _doc(
