@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import pandas as pd
+import pytest
 
 from avtaleanalyse.plotting.maps import municipality_points, plot_municipality_map
 
@@ -42,3 +43,21 @@ def test_value_by_municipality_averages_over_signed_documents():
     got = value_by_municipality(per_doc, docs, value="local_share")
     assert got["kommunenummer"].tolist() == ["0301", "1103"]
     assert got["value"].round(6).tolist() == [0.3, 0.4]
+
+
+def test_map_colour_scale_follows_the_data():
+    nrs = ["0301", "1103", "4601", "5001"]
+    vals = pd.DataFrame({"kommunenummer": nrs, "v": [0.01, 0.02, 0.03, 0.5]})
+    fig = plot_municipality_map(vals, value="v", title="t", label="Andel")
+    try:
+        sc = fig.axes[0].collections[1]
+        # 95th percentile 0.43 -> 45 %; the 0.5 municipality takes the top colour
+        assert sc.norm.vmax == pytest.approx(0.45)
+        assert fig.axes[1].get_ylabel() == "Andel"
+    finally:
+        plt.close(fig)
+    fig = plot_municipality_map(vals.iloc[:3], value="v", title="t", label="Andel")
+    try:
+        assert fig.axes[0].collections[1].norm.vmax == pytest.approx(0.05)
+    finally:
+        plt.close(fig)

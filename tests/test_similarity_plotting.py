@@ -52,3 +52,29 @@ def test_other_plots(tables):
     assert isinstance(fig, Figure)
     empty = plot_delavtale6_heatmap(pd.DataFrame(columns=tables["delavtale6_pairs"].columns))
     assert isinstance(empty, Figure)
+
+
+def test_standardisation_title_states_local_range_and_legend_is_below_the_bars(tables):
+    summary = tables["standardisation_summary"]
+    d = summary[summary["group_by"] == "health_trust"]
+    fig = plot_standardisation(summary)
+    ax = fig.axes[0]
+    lo, hi = d["local_share"].min(), d["local_share"].max()
+    title = ax.get_title(loc="left") or ax.get_title()
+    assert title.startswith("Lokal tekst utgjør")
+    assert f"{100 * lo:.1f}".replace(".", ",") in title
+    assert f"{100 * hi:.1f}".replace(".", ",") in title
+    fig.canvas.draw()
+    legend_top = ax.get_legend().get_window_extent().y1
+    assert legend_top < ax.get_window_extent().y0  # under the axes, never over a bar
+    assert any("n = " in t.get_text() for t in fig.texts)
+
+
+def test_local_share_histogram_zooms_to_the_data():
+    st = pd.DataFrame({"local_share": [0.0] * 50 + [0.01] * 30 + [0.03] * 19 + [0.9]})
+    fig = plot_local_share_distribution(st)
+    ax = fig.axes[0]
+    assert ax.get_xlim()[1] < 0.1  # 99th percentile 0.03 -> range up to 5 %
+    assert sum(p.get_height() for p in ax.patches) == 100  # the outlier sits in the last bar
+    assert "Halvparten" in (ax.get_title(loc="left") or ax.get_title())
+    assert any("1 dokumenter over" in t.get_text() for t in fig.texts)

@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
 
 from avtaleanalyse.plotting.style import caption, figure_style
 
@@ -88,9 +89,14 @@ def plot_municipality_map(
     title: str,
     label: str,
     source: str = "avtaleanalyse",
+    vmax: float | None = None,
     ax: plt.Axes | None = None,
 ) -> Figure:
     """Dots at municipality centres, coloured by ``value`` (0–1 share), grey where missing.
+
+    The colour scale runs from 0 to ``vmax``: by default the 95th percentile of the values
+    rounded up to the next 5 % (at least 5 %), so that small shares are not all one dark
+    colour; larger values take the top colour (the colour bar is drawn with an arrow).
 
     Parameters
     ----------
@@ -107,6 +113,10 @@ def plot_municipality_map(
     """
     pts = municipality_points(values, value=value, key=key)
     have = pts["value"].notna()
+    if vmax is None:
+        q = float(np.nanquantile(pts["value"], 0.95)) if have.any() else 1.0
+        vmax = min(1.0, max(0.05, math.ceil(q * 20 - 1e-9) / 20))
+    top = float(vmax)
     with figure_style():
         if ax is None:
             fig, ax = plt.subplots(figsize=(5.5, 5.2))
@@ -119,7 +129,7 @@ def plot_municipality_map(
             c=pts.loc[have, "value"],
             cmap="cividis",
             vmin=0,
-            vmax=max(1.0, float(np.nanmax(pts["value"])) if have.any() else 1.0),
+            vmax=top,
             s=18,
             lw=0.3,
             edgecolor="white",
@@ -128,7 +138,9 @@ def plot_municipality_map(
         ax.set_aspect(1 / math.cos(math.radians(65)))
         ax.set_axis_off()
         ax.set_title(title)
-        fig.colorbar(sc, ax=ax, shrink=0.5, label=label)
+        over = bool(have.any() and float(np.nanmax(pts["value"])) > top)
+        bar = fig.colorbar(sc, ax=ax, shrink=0.5, label=label, extend="max" if over else "neither")
+        bar.ax.yaxis.set_major_formatter(PercentFormatter(1.0))
         caption(
             fig,
             "Hver prikk er en kommune; grå prikker mangler data",

@@ -11,8 +11,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
 
 from avtaleanalyse import schema
+from avtaleanalyse.plotting.style import caption, figure_style, format_share
 
 __all__ = [
     "OKABE_ITO",
@@ -124,6 +126,9 @@ def plot_standardisation(
 ) -> Figure:
     """Stacked shares of national model, regional template and local text per group.
 
+    The title states the range of the local share over the groups shown; the legend sits
+    under the bars so it never hides one.
+
     Parameters
     ----------
     summary
@@ -139,35 +144,64 @@ def plot_standardisation(
     matplotlib.figure.Figure
     """
     d = summary[summary["group_by"] == group_by]
-    d = d.nlargest(top, "n_documents").sort_values("local_share")
-    fig, ax = _fig_ax(ax, (8, max(3, 0.28 * len(d) + 1.5)))
-    left = np.zeros(len(d))
-    for col in ("national_share", "regional_share", "local_share"):
-        v = d[col].to_numpy(float)
-        ax.barh(d["group"].astype(str), v, left=left, color=_LEVEL_COLOURS[col],
-                label=_LEVEL_LABELS[col])  # fmt: skip
-        left += v
-    ax.set_xlim(0, 1)
-    ax.set_xlabel("Andel av teksten")
+    d = d.nlargest(top, "n_documents").sort_values(["local_share", "group"])
     titles = {schema.HEALTH_TRUST: "helseforetak", schema.MUNICIPALITIES: "kommune",
               schema.AGREEMENT_NUMBER: "avtalenummer", schema.YEAR: "år",
               schema.AGREEMENT_KIND: "avtaletype"}  # fmt: skip
-    ax.set_title(f"Standardisering per {titles.get(group_by, group_by)}")
-    ax.legend(frameon=False, loc="lower right", fontsize=8)
+    name = titles.get(group_by, group_by)
+    with figure_style():
+        fig, ax = _fig_ax(ax, (8, max(3, 0.28 * len(d) + 2.2)))
+        left = np.zeros(len(d))
+        for col in ("national_share", "regional_share", "local_share"):
+            v = d[col].to_numpy(float)
+            ax.barh(d["group"].astype(str), v, left=left, color=_LEVEL_COLOURS[col],
+                    label=_LEVEL_LABELS[col])  # fmt: skip
+            left += v
+        ax.set_xlim(0, 1)
+        ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+        ax.set_xlabel("Andel av teksten")
+        ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.6 / fig.get_figheight() - 0.04),
+                  ncol=3, fontsize=8)  # fmt: skip
+        if len(d):
+            lo, hi = float(d["local_share"].min()), float(d["local_share"].max())
+            ax.set_title(
+                f"Lokal tekst utgjør {format_share(lo, decimals=1)}–"
+                f"{format_share(hi, decimals=1)} av avtalene per {name}"
+            )
+        else:
+            ax.set_title(f"Standardisering per {name}")
+        n = int(d["n_documents"].sum()) if "n_documents" in d else None
+        caption(
+            fig,
+            "Nasjonal modell: tekst som finnes i malene til minst tre helseforetak; regional "
+            "mal: tekst malfamilien deler; lokal tekst: resten",
+            n=n,
+        )
     return fig
 
 
 def plot_local_share_distribution(standardisation: pd.DataFrame, *, ax=None) -> Figure:
-    """Histogram of the local share of all documents.
+    """Histogram of the local share of all documents, over the range the data occupy.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
-    fig, ax = _fig_ax(ax, (7, 4))
-    ax.hist(standardisation["local_share"].astype(float), bins=np.linspace(0, 1, 41),
-            color=OKABE_ITO[1])  # fmt: skip
-    ax.set_xlabel("Lokal andel av teksten")
-    ax.set_ylabel("Antall dokumenter")
-    ax.set_title("Hvor mye av avtalene er lokal tekst?")
+    v = standardisation["local_share"].astype(float).to_numpy()
+    hi = float(np.quantile(v, 0.99)) if len(v) else 1.0
+    hi = min(1.0, max(0.05, np.ceil(hi * 20) / 20))  # next 5 %, at least 5 %
+    with figure_style():
+        fig, ax = _fig_ax(ax, (7, 4))
+        ax.hist(np.clip(v, 0, hi), bins=np.linspace(0, hi, 41), color=OKABE_ITO[1])
+        ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+        ax.set_xlabel("Lokal andel av teksten")
+        ax.set_ylabel("Antall dokumenter")
+        if len(v):
+            ax.set_title(
+                f"Halvparten av avtalene har høyst {format_share(float(np.median(v)), decimals=1)}"
+                " lokal tekst"
+            )
+        over = int((v > hi).sum())
+        note = f"; {over} dokumenter over {format_share(hi)} er lagt i siste søyle" if over else ""
+        caption(fig, f"Lokal andel per dokument{note}", n=len(v))
     return fig
