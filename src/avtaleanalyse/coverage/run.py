@@ -2,7 +2,8 @@
 
 Writes coverage.parquet (document × theme, with evidence), municipality_checklist.parquet
 (municipality × § 6-2 point for the agreements in force in --year), trust_themes.parquet
-(shares per health trust and year) and parameters.json. --export-coding-sample writes a
+(shares per health trust and year), evidence.html (the documents and sentences behind every
+share and checklist row, one offline page) and parameters.json. --export-coding-sample writes a
 stratified sample for manual coding (CSV + HTML); --score-coding scores coded files.
 """
 
@@ -50,6 +51,7 @@ def main(args: argparse.Namespace) -> int:
         trust_themes,
     )
     from avtaleanalyse.coverage.coding import coding_sample, coding_sample_html
+    from avtaleanalyse.coverage.evidence import EVIDENCE_FILE, evidence_page
     from avtaleanalyse.io import (
         provenance,
         read_corpus,
@@ -72,11 +74,10 @@ def main(args: argparse.Namespace) -> int:
     year = args.year or (int(years.max()) if len(years) else 2022)
     out: Path = args.out
     write_table(coverage, out / S.COVERAGE_FILE)
-    write_table(
-        municipality_checklist(documents, coverage, year=year),
-        out / "municipality_checklist.parquet",
-    )
+    checklist = municipality_checklist(documents, coverage, year=year)
+    write_table(checklist, out / "municipality_checklist.parquet")
     write_table(trust_themes(documents, coverage), out / "trust_themes.parquet")
+    write_text(evidence_page(documents, coverage, checklist), out / EVIDENCE_FILE)
     write_json(
         provenance(
             stage="coverage",
