@@ -1,11 +1,13 @@
 """Local adaptations: passages added, edited or removed relative to the family prototype.
 
-On comparison tokens: a document token is *template* when a shingle covering it is in the
-family's consensus set; maximal runs of non-template tokens (at least ``min_tokens``) are
-local passages. A passage is ``edited`` when prototype text lies between its two flanking
-template anchors in the prototype (it replaced something), else ``added``. Prototype runs
-that the document does not cover, and that no edit replaced, are ``removed``. Texts are cut
-from the original texts through the token spans.
+On comparison tokens, a document's runs of tokens that no template shingle covers (family
+consensus or national model) are placed against the family's base member and classified by
+:mod:`~avtaleanalyse.similarity.alignment`: ``added`` and ``edited`` runs of at least
+``min_tokens`` tokens are the local passages (slot fills such as contact roles, and variants
+of the replaced text in the other written form or damaged by OCR, are not). Base runs of
+consensus text that the document does not cover, and that no edit replaced, are
+``removed``. Texts are cut from the original texts through the token spans, so exactly the
+passages that make up a document's ``local_share`` are listed.
 """
 
 from __future__ import annotations
@@ -16,11 +18,11 @@ import numpy as np
 import pandas as pd
 
 from avtaleanalyse import schema
-from avtaleanalyse.similarity.normalize import token_spans
+from avtaleanalyse.similarity.alignment import LOCAL_KINDS, FamilyAligner, first_positions
 from avtaleanalyse.similarity.prototypes import Prototypes, covered_tokens, runs
-from avtaleanalyse.similarity.shingles import Shingled, party_names, sorted_unique
+from avtaleanalyse.similarity.shingles import Shingled, sorted_unique
 
-__all__ = ["KIND", "document_adaptations", "local_adaptations", "side_by_side_html"]
+__all__ = ["KIND", "local_adaptations", "side_by_side_html"]
 
 KIND = "kind"
 _COLUMNS = [
@@ -35,99 +37,60 @@ _COLUMNS = [
 ]
 
 
-def _first_positions(seq: np.ndarray) -> dict[int, int]:
-    out: dict[int, int] = {}
-    for j, h in enumerate(seq.tolist()):
-        out.setdefault(h, j)
-    return out
-
-
-def document_adaptations(
-    text: str,
-    seq: np.ndarray,
-    n_tokens: int,
-    base_text: str,
-    base_seq: np.ndarray,
-    base_n_tokens: int,
-    consensus: np.ndarray,
-    *,
-    ngram: int,
-    parties: tuple[str, ...] = (),
-    base_parties: tuple[str, ...] = (),
-    language_form: str = "bokmal",
-    base_language_form: str = "bokmal",
-    common_form: bool = True,
-    min_tokens: int = 3,
-    base_spans: np.ndarray | None = None,
-) -> pd.DataFrame:
-    """Passages of one document relative to its prototype.
-
-    ``base_spans`` (the base text's :func:`~avtaleanalyse.similarity.normalize.token_spans`)
-    may be passed to reuse them across the members of a family.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``kind`` (added|edited|removed), ``text`` (from the document; for
-        ``removed`` from the prototype's base text), ``position`` (character offset in the
-        document where the passage starts or, for ``removed``, where it would have been),
-        ``end``, ``n_tokens``, ``prototype_text`` (the replaced prototype text of an edit).
-    """
-    k = ngram
-    cov = covered_tokens(seq, n_tokens, consensus, k)
-    spans = token_spans(text, parties=parties)
-    bspans = base_spans if base_spans is not None else token_spans(base_text, parties=base_parties)
-    if len(spans) != n_tokens or len(bspans) != base_n_tokens:
+def _document_passages(
+    aligner: FamilyAligner, doc_id: str, national: np.ndarray, min_tokens: int
+) -> list[tuple]:
+    """(kind, text, position, end, n_tokens, prototype_text) of one document."""
+    sh = aligner.sh
+    fam = aligner.family[doc_id]
+    cons = aligner.sets.get(fam)
+    base = aligner.reference(doc_id)
+    if cons is None or not len(cons) or base is None:
+        return []
+    k = sh.ngram
+    r, rb = aligner.row[doc_id], aligner.row[base]
+    seq, n = sh.seq_of(r), int(sh.n_tokens[r])
+    bseq, bn = sh.seq_of(rb), int(sh.n_tokens[rb])
+    covered = covered_tokens(seq, n, cons, k) | covered_tokens(seq, n, national, k)
+    found = aligner.runs(doc_id, covered, min_tokens=min_tokens)
+    proto_mask = covered_tokens(bseq, bn, cons, k)
+    doc_cov = covered_tokens(bseq, bn, sorted_unique(seq), k)
+    removed = [(a, b) for a, b in runs(proto_mask & ~doc_cov) if b - a >= min_tokens]
+    if not any(x.kind in LOCAL_KINDS for x in found) and not removed:
+        return []
+    text = str(aligner.meta[doc_id].get(schema.TEXT) or "")
+    base_text = str(aligner.meta[base].get(schema.TEXT) or "")
+    toks, spans = aligner.tokens(doc_id)
+    btoks, bspans = aligner.tokens(base)
+    if len(toks) != n or len(btoks) != bn:
         raise ValueError("token spans do not match the shingles: text or parties differ")
-    pos = np.searchsorted(consensus, seq) if len(consensus) else np.zeros(len(seq), int)
-    pos[pos >= max(len(consensus), 1)] = 0
-    hit = consensus[pos] == seq if len(consensus) else np.zeros(len(seq), bool)
-    hit_idx = np.flatnonzero(hit)
-    bpos = _first_positions(base_seq)
     recs = []
-    edited_gaps: list[tuple[int, int]] = []
-    for a, b in runs(~cov):
-        if b - a < min_tokens:
+    edited_gaps = []
+    for x in found:
+        if x.kind not in LOCAL_KINDS:
+            if x.gap_end > x.gap_start:
+                edited_gaps.append((x.gap_start, x.gap_end))
             continue
-        # left anchor: last template shingle ending before a; right: first starting at >= b
-        li = np.searchsorted(hit_idx, a - k + 1, side="left") - 1
-        ri = np.searchsorted(hit_idx, b, side="left")
-        kind = "added"
         ptext = ""
-        if 0 <= li < len(hit_idx) and ri < len(hit_idx):
-            pl = bpos.get(int(seq[hit_idx[li]]))
-            pr = bpos.get(int(seq[hit_idx[ri]]))
-            if pl is not None and pr is not None:
-                gap_a, gap_b = pl + k, pr
-                if gap_b - gap_a > 0:
-                    kind = "edited"
-                    edited_gaps.append((gap_a, gap_b))
-                    ptext = base_text[int(bspans[gap_a, 0]) : int(bspans[gap_b - 1, 1])]
-        s, e = int(spans[a, 0]), int(spans[b - 1, 1])
-        recs.append((kind, text[s:e], s, e, b - a, ptext))
-    # removed: prototype tokens of the base that the document does not cover
-    proto_mask = covered_tokens(base_seq, base_n_tokens, consensus, k)
-    doc_set = sorted_unique(seq)
-    doc_cov = covered_tokens(base_seq, base_n_tokens, doc_set, k)
-    dpos = _first_positions(seq)
-    for a, b in runs(proto_mask & ~doc_cov):
-        if b - a < min_tokens:
-            continue
+        if x.kind == "edited":
+            edited_gaps.append((x.gap_start, x.gap_end))
+            ptext = base_text[int(bspans[x.gap_start, 0]) : int(bspans[x.gap_end - 1, 1])]
+        s, e = int(spans[x.start, 0]), int(spans[x.end - 1, 1])
+        recs.append((x.kind, text[s:e], s, e, x.end - x.start, ptext))
+    dpos = first_positions(seq)
+    for a, b in removed:
         if any(a < gb and ga < b for ga, gb in edited_gaps):
             continue
         # where in the document: after the last base shingle before a that the doc has
         where = 0
         for j in range(a - k, -1, -1):
-            dj = dpos.get(int(base_seq[j]))
+            dj = dpos.get(int(bseq[j]))
             if dj is not None:
-                where = int(spans[min(dj + k, n_tokens) - 1, 1])
+                where = int(spans[min(dj + k, n) - 1, 1])
                 break
         s, e = int(bspans[a, 0]), int(bspans[b - 1, 1])
         recs.append(("removed", base_text[s:e], where, where, b - a, ""))
-    df = pd.DataFrame(
-        recs, columns=[KIND, schema.TEXT, schema.POSITION, "end", "n_tokens", "prototype_text"]
-    )
-    return df.sort_values([schema.POSITION, KIND], kind="mergesort").reset_index(drop=True)
+    return recs
 
 
 def local_adaptations(
@@ -136,8 +99,10 @@ def local_adaptations(
     families: pd.DataFrame,
     prototypes: Prototypes,
     *,
+    national: np.ndarray | None = None,
     common_form: bool = True,
-    min_tokens: int = 3,
+    min_tokens: int = 6,
+    variant_ratio: float = 0.7,
 ) -> pd.DataFrame:
     """Added, edited and removed passages of every document in a family with a prototype.
 
@@ -150,51 +115,43 @@ def local_adaptations(
     families, prototypes
         From :func:`~avtaleanalyse.similarity.families.cluster_families` and
         :func:`~avtaleanalyse.similarity.prototypes.family_prototypes`.
+    national
+        The national model's shingles (template text even where the family lacks it).
+    min_tokens, variant_ratio
+        As for :func:`~avtaleanalyse.similarity.indices.document_indices`, so the passages
+        are exactly the local text counted in ``local_share``.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``doc_id``, ``kind``, ``text``, ``position``, ``end``, ``n_tokens``,
-        ``prototype_text``, ``family_id``. The base member of each family has none.
+        Columns ``doc_id``, ``kind``, ``text``, ``position`` (character offset in the
+        document where the passage starts or, for ``removed``, where it would have been),
+        ``end``, ``n_tokens``, ``prototype_text`` (the replaced base text of an edit),
+        ``family_id``. The base member is compared with the family's runner-up.
     """
-    row = {d: i for i, d in enumerate(shingled.ids.astype(str))}
-    cols = [
-        c
-        for c in (schema.TEXT, schema.MUNICIPALITIES, schema.HEALTH_TRUST, schema.LANGUAGE_FORM)
-        if c in documents
-    ]
-    records = documents.set_index(schema.DOC_ID)[cols].to_dict("index")
-    base_of = prototypes.table.set_index(schema.FAMILY_ID)["base_doc_id"].to_dict()
+    aligner = FamilyAligner(
+        shingled,
+        families,
+        prototypes,
+        documents=documents,
+        common_form=common_form,
+        variant_ratio=variant_ratio,
+    )
+    nat = (
+        np.asarray(national, dtype=np.uint32)
+        if national is not None
+        else np.empty(0, dtype=np.uint32)
+    )
     frames = []
-    base_spans: dict[str, np.ndarray] = {}
-    for d, fam in zip(families[schema.DOC_ID], families[schema.FAMILY_ID], strict=True):
-        cons = prototypes.sets.get(fam)
-        base = base_of.get(fam)
-        if cons is None or len(cons) == 0 or base is None or base == d or d not in row:
+    for d, fam in zip(families[schema.DOC_ID].astype(str), families[schema.FAMILY_ID], strict=True):
+        if d not in aligner.row:
             continue
-        r, rb = row[d], row[base]
-        dm, bm = records[d], records[base]
-        bparties = party_names(bm.get(schema.MUNICIPALITIES), bm.get(schema.HEALTH_TRUST))
-        if base not in base_spans:
-            base_spans[base] = token_spans(str(bm[schema.TEXT] or ""), parties=bparties)
-        out = document_adaptations(
-            str(dm[schema.TEXT] or ""),
-            shingled.seq_of(r),
-            int(shingled.n_tokens[r]),
-            str(bm[schema.TEXT] or ""),
-            shingled.seq_of(rb),
-            int(shingled.n_tokens[rb]),
-            cons,
-            ngram=shingled.ngram,
-            parties=party_names(dm.get(schema.MUNICIPALITIES), dm.get(schema.HEALTH_TRUST)),
-            base_parties=bparties,
-            base_spans=base_spans[base],
-            language_form=str(dm.get(schema.LANGUAGE_FORM) or "bokmal"),
-            base_language_form=str(bm.get(schema.LANGUAGE_FORM) or "bokmal"),
-            common_form=common_form,
-            min_tokens=min_tokens,
-        )
-        if len(out):
+        recs = _document_passages(aligner, d, nat, min_tokens)
+        if recs:
+            out = pd.DataFrame(
+                recs,
+                columns=[KIND, schema.TEXT, schema.POSITION, "end", "n_tokens", "prototype_text"],
+            ).sort_values([schema.POSITION, KIND], kind="mergesort")
             out.insert(0, schema.DOC_ID, d)
             out[schema.FAMILY_ID] = fam
             frames.append(out)

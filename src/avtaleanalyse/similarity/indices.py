@@ -7,8 +7,12 @@ For document ``d`` with comparison tokens ``T_d`` and shingle sequence ``s_0 …
 
 * national share  ``ν_d = |cov_N(d)| / |T_d|``
 * regional share  ``ρ_d = |cov_{P_f}(d) \\ cov_N(d)| / |T_d|``
-* local share     ``λ_d = 1 − ν_d − ρ_d`` (tokens covered by neither, in runs of at least
-  ``min_local_run`` tokens; shorter uncovered runs are fill-in slots and count as regional)
+* local share     ``λ_d = 1 − ν_d − ρ_d``: tokens covered by neither, in runs of at least
+  ``min_local_run`` tokens that :mod:`~avtaleanalyse.similarity.alignment` classifies as
+  ``added`` or ``edited`` relative to the family's base member. Shorter uncovered runs,
+  runs that fill a template slot (the members disagree there: contact roles, dates) and
+  runs that are variants of the replaced text (other written form, OCR damage) count as
+  regional.
 
 The three sum to one. Aggregates (per municipality, health trust, agreement type, year) are
 token-weighted and unweighted means over documents; see ``docs/standardisation.md``.
@@ -20,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from avtaleanalyse import schema
+from avtaleanalyse.similarity.alignment import LOCAL_KINDS, FamilyAligner
 from avtaleanalyse.similarity.prototypes import Prototypes
 from avtaleanalyse.similarity.shingles import Shingled
 
@@ -76,14 +81,20 @@ def document_indices(
     prototypes: Prototypes,
     national: np.ndarray,
     *,
+    documents: pd.DataFrame | None = None,
     min_local_run: int = 1,
+    variant_ratio: float = 0.7,
+    common_form: bool = True,
     chunk: int = 1000,
 ) -> pd.DataFrame:
     """The three shares for every document (vectorised over chunks of documents).
 
     ``min_local_run``: uncovered runs shorter than this many tokens are fill-in slots inside
     shared text (a contact role, a date the masking missed) and count as template text
-    (regional share) rather than local text.
+    (regional share) rather than local text. Longer runs are classified by
+    :class:`~avtaleanalyse.similarity.alignment.FamilyAligner`: slot fills, and (with
+    ``documents``, whose texts are then re-tokenised for the documents concerned) variants
+    with similarity >= ``variant_ratio`` to the text they replace, are regional too.
 
     Returns
     -------
@@ -95,6 +106,14 @@ def document_indices(
     from avtaleanalyse.similarity.candidates import member_mask
 
     sh = shingled
+    aligner = FamilyAligner(
+        sh,
+        families,
+        prototypes,
+        documents=documents,
+        common_form=common_form,
+        variant_ratio=variant_ratio,
+    )
     ids = sh.ids.astype(str)
     fam_of = families.set_index(schema.DOC_ID)[schema.FAMILY_ID].reindex(ids)
     fam_codes, fam_names = pd.factorize(fam_of, sort=True)
@@ -128,7 +147,13 @@ def document_indices(
             np.cumsum(mask, out=c[1:])
             return (c[tok_off[1:]] - c[tok_off[:-1]]) / np.maximum(n_tok, 1)
 
-        local = _drop_short_runs(~(cov_p | cov_n), tok_off, min_local_run)
+        covered = cov_p | cov_n
+        local = _drop_short_runs(~covered, tok_off, min_local_run)
+        for u in np.flatnonzero(per_unit(local) > 0):
+            a, b = int(tok_off[u]), int(tok_off[u + 1])
+            for r in aligner.runs(str(ids[lo + u]), covered[a:b], min_tokens=min_local_run):
+                if r.kind not in LOCAL_KINDS:
+                    local[a + r.start : a + r.end] = False
         out["nat"][lo:hi] = per_unit(cov_n)
         out["reg"][lo:hi] = per_unit(~cov_n & ~local)
         out["loc"][lo:hi] = np.where(n_tok > 0, per_unit(local), 0.0)

@@ -40,7 +40,8 @@ class Prototypes:
     Attributes
     ----------
     table : pandas.DataFrame
-        Columns ``family_id``, ``base_doc_id``, ``n_members``, ``health_trust`` (the most
+        Columns ``family_id``, ``base_doc_id``, ``alt_base_doc_id`` (the runner-up, against
+        which the base member itself is compared), ``n_members``, ``health_trust`` (the most
         common trust among members), ``n_shingles`` (size of the consensus set).
     sets : dict
         ``family_id`` -> sorted uint32 consensus shingle hashes (empty for one-member
@@ -160,14 +161,15 @@ def family_prototypes(
             hf = min(votes, key=lambda h: (-votes[h], h)) if votes else None
             cons_k = cons_by_fam.get(k, np.empty(0, dtype=np.uint32))
             sets[fam] = cons_k
-            base = min(
+            ranked = sorted(
                 members,
                 key=lambda m: (not bool(is_tmpl.get(m, False)), -score_of.get(m, 0), m),
             )
             recs.append(
                 {
                     schema.FAMILY_ID: fam,
-                    "base_doc_id": base,
+                    "base_doc_id": ranked[0],
+                    "alt_base_doc_id": ranked[1] if len(ranked) > 1 else None,
                     "n_members": len(members),
                     schema.HEALTH_TRUST: hf,
                     "n_shingles": len(cons_k),
@@ -175,7 +177,14 @@ def family_prototypes(
             )
     table = pd.DataFrame(
         recs,
-        columns=[schema.FAMILY_ID, "base_doc_id", "n_members", schema.HEALTH_TRUST, "n_shingles"],
+        columns=[
+            schema.FAMILY_ID,
+            "base_doc_id",
+            "alt_base_doc_id",
+            "n_members",
+            schema.HEALTH_TRUST,
+            "n_shingles",
+        ],
     )
     return Prototypes(table=table, sets=sets)
 

@@ -75,8 +75,8 @@ class SimilarityParams:
     family_linkage: str = "average"
     prototype_majority: float = 0.5
     national_min_trusts: int = 3
-    adaptation_min_tokens: int = 3
     local_min_tokens: int = 6
+    variant_ratio: float = 0.7
     section_min_jaccard: float = 0.5
     section_min_tokens: int = 20
     section_max_bucket: int = 500
@@ -266,12 +266,28 @@ def similarity_tables(
     lap("families")
     protos = family_prototypes(sh, fams, docs, majority=p.prototype_majority)
     national = national_model(protos, min_trusts=p.national_min_trusts)
-    idx = document_indices(sh, fams, protos, national, min_local_run=p.local_min_tokens)
+    idx = document_indices(
+        sh,
+        fams,
+        protos,
+        national,
+        documents=docs,
+        min_local_run=p.local_min_tokens,
+        variant_ratio=p.variant_ratio,
+        common_form=p.common_form,
+    )
     summary = aggregate_indices(idx, docs)
     lap("indices")
     adapt = (
         local_adaptations(
-            docs, sh, fams, protos, common_form=p.common_form, min_tokens=p.adaptation_min_tokens
+            docs,
+            sh,
+            fams,
+            protos,
+            national=national,
+            common_form=p.common_form,
+            min_tokens=p.local_min_tokens,
+            variant_ratio=p.variant_ratio,
         )
         if p.adaptations
         else pd.DataFrame()
@@ -359,6 +375,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=d.local_min_tokens,
         help="shortest run of unshared tokens that counts as local text (shorter: a fill-in slot)",
     )
+    parser.add_argument(
+        "--variant-ratio",
+        type=float,
+        default=d.variant_ratio,
+        help="an edited run this similar to the text it replaced is a variant, not local text",
+    )
     parser.add_argument("--n-jobs", type=int, default=d.n_jobs, help="processes for shingling")
     parser.add_argument("--no-adaptations", action="store_true")
     parser.add_argument("--no-sections", action="store_true")
@@ -389,6 +411,7 @@ def params_from_args(args: argparse.Namespace) -> SimilarityParams:
         family_threshold=getattr(args, "family_threshold", d.family_threshold),
         boilerplate_max_df=getattr(args, "boilerplate_max_df", d.boilerplate_max_df),
         local_min_tokens=getattr(args, "min_local_tokens", d.local_min_tokens),
+        variant_ratio=getattr(args, "variant_ratio", d.variant_ratio),
         n_jobs=getattr(args, "n_jobs", d.n_jobs),
         adaptations=not getattr(args, "no_adaptations", False),
         sections=not getattr(args, "no_sections", False),
