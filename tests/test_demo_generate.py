@@ -222,3 +222,39 @@ def test_metadata_noise_is_planted_and_recorded(corpus):
             assert "\n" not in d.title
         elif "numeric_date" in n:
             assert re.search(r"\d\d\.\d\d\.20\d\d$", d.title)
+
+
+def _point_keys(secs) -> set[str]:
+    return {s.key for s in secs if re.match(r"p\d+\.\d+$", s.key)}
+
+
+def test_agreements_sharing_a_point_divide_it():
+    """2/2A, overordnet/1 and særavtale/7 are different texts, as in real sets (not copies)."""
+    from avtaleanalyse.demo.generate import TURNUS_CLAUSES, TrustProfile, build_template
+    from avtaleanalyse.reference import health_trusts
+
+    trusts = sorted(health_trusts()["canonical_name"])
+    seen = {"C": False, "saer": False, "A": False}
+    for seed in range(6):
+        for trust in trusts:
+            for gen in (2012, 2022):
+                prof = TrustProfile(seed, trust, gen)
+                ags = {(a.kind, a.label): a for a in prof.agreements()}
+                keys = {k: _point_keys(build_template(prof, a, "bokmal", "X")[1]) for k, a in ags.items()}  # fmt: skip
+                ovr = next(k for k in keys if k[0] == "overordnet")
+                p1 = {k for k in keys[ovr] if k.startswith("p1.")}
+                if prof.variant != "B":
+                    assert p1 == {"p1.0", "p1.1"}  # an overview; agreement 1 has the rest
+                    seen["A"] = True
+                if prof.variant == "C":
+                    k2 = next(k for k in keys if k[1] == "2")
+                    k2a = next(k for k in keys if k[1] == "2A")
+                    assert keys[k2] and keys[k2a] and not keys[k2] & keys[k2a]
+                    seen["C"] = True
+                if prof.saeravtale:
+                    saer = keys[("saeravtale", "")]
+                    d7 = next(v for k, v in keys.items() if k[1] == "7")
+                    assert {"p7.1", "p7.2"} <= saer <= {f"p7.{j}" for j in TURNUS_CLAUSES}
+                    assert d7 and not saer & d7
+                    seen["saer"] = True
+    assert all(seen.values()), seen

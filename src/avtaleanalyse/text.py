@@ -117,6 +117,13 @@ def to_bokmal(token: str, language_form: str = "bokmal") -> str:
     >>> to_bokmal("tenestene", "nynorsk"), to_bokmal("skriftleg", "nynorsk")
     ('tjeneste', 'skriftlig')
     """
+    words, _ = _nn_nb_tables()
+    out = _to_bokmal(token, language_form)
+    return words.get(out, out)
+
+
+def _to_bokmal(token: str, language_form: str) -> str:
+    """The lemma before the final whole-word map (see :func:`to_bokmal`)."""
     words, parts = _nn_nb_tables()
     if not token[:1].isalpha():
         return token

@@ -311,11 +311,42 @@ def _national(prof, form, key, fmt, r_alt=None):
     return Section(key, h, [t.strip() for t in text.split("\n\n") if t.strip()])
 
 
-def _point_sections(prof, form, point: int, fmt) -> list[Section]:
+#: Clauses of point 7 a separate "særavtale om turnusteneste" takes over from delavtale 7
+#: (education, supervision, medical students, LIS1 posts, funding of placements).
+TURNUS_CLAUSES = frozenset({1, 2, 7, 9, 10})
+#: Clauses of each point an overordnet avtale gives as an overview when the point has its
+#: own agreement.
+OVERVIEW_CLAUSES = 2
+
+
+def _clause_selected(prof: TrustProfile, ag: Agreement, point: int, j: int, n: int) -> bool:
+    """Whether clause ``j`` of ``n`` of ``point`` belongs in agreement ``ag``.
+
+    Agreements that share a point divide it, as real sets do: an overordnet avtale has an
+    overview of the points that have their own agreement, "2" and "2A" take one half each,
+    and a særavtale on doctors' internships takes the education clauses of point 7 out of
+    delavtale 7.
+    """
+    if ag.kind == "overordnet":
+        own_agreement = not (point == 1 and prof.variant == "B")
+        return j < OVERVIEW_CLAUSES if own_agreement else True
+    if ag.kind == "saeravtale":
+        return j in TURNUS_CLAUSES
+    if point == 7 and prof.saeravtale:
+        return j not in TURNUS_CLAUSES
+    if point == 2 and prof.variant == "C":
+        return j < n // 2 if ag.label == "2" else j >= n // 2
+    return True
+
+
+def _point_sections(prof, form, point: int, fmt, ag: Agreement | None = None) -> list[Section]:
     p = bank("points")[str(point)]
     out = []
+    n = len(p["clauses"])
     for j, cl in enumerate(p["clauses"]):
         key = f"p{point}.{j}"
+        if ag is not None and not _clause_selected(prof, ag, point, j, n):
+            continue
         if j >= 3 and key in prof.omit:
             continue
         h = cl["heading"][prof.pick(key + ".h", len(cl["heading"]))]
@@ -363,7 +394,7 @@ def build_template(
     if ag.kind == "overordnet":
         secs.append(_national(prof, form, "samarbeidsformer", fmt))
     for p in ag.points:
-        secs.extend(_point_sections(prof, form, p, fmt))
+        secs.extend(_point_sections(prof, form, p, fmt, ag))
     secs.append(_national(prof, form, "ansvar_lister", fmt))
     secs.extend(
         _national(prof, form, k, fmt)
