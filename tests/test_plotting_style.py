@@ -44,3 +44,36 @@ def test_caption_states_n_and_source():
         assert texts == ["Andel per helseforetak. n = 1\u00a0200. Kilde: demo."]
     finally:
         plt.close(fig)
+
+
+def _tick_labels(fig, axis):
+    fig.canvas.draw()
+    return [t.get_text() for t in axis.get_ticklabels() if t.get_text()]
+
+
+def test_percent_axis_is_norwegian_with_decimals_only_where_needed():
+    fig, ax = plt.subplots()
+    try:
+        ax.set_xlim(0, 0.5)
+        style.percent_axis(ax.xaxis)
+        labels = _tick_labels(fig, ax.xaxis)
+        assert labels[0] == "0\u00a0%" and "50\u00a0%" in labels
+        ax.set_xlim(0, 0.03)  # ticks at 0,5 % steps need one decimal
+        labels = _tick_labels(fig, ax.xaxis)
+        assert "0,5\u00a0%" in labels and "1,0\u00a0%" in labels
+        assert not any("." in t for t in labels)
+    finally:
+        plt.close(fig)
+
+
+def test_caption_gives_plain_number_ticks_a_decimal_comma():
+    fig, ax = plt.subplots()
+    try:
+        ax.plot([0, 1], [0.0, 0.25])
+        ax.set_xticks([0, 1], ["A", "B"])  # categorical labels are left alone
+        style.caption(fig, "Likhet", n=2)
+        labels = _tick_labels(fig, ax.yaxis)
+        assert "0,10" in labels and not any("." in t for t in labels)
+        assert _tick_labels(fig, ax.xaxis) == ["A", "B"]
+    finally:
+        plt.close(fig)

@@ -12,9 +12,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import PercentFormatter
 
-from avtaleanalyse.plotting.style import caption, figure_style
+from avtaleanalyse.plotting.style import caption, figure_style, percent_axis
 
 __all__ = ["municipality_points", "plot_municipality_map", "value_by_municipality"]
 
@@ -140,7 +139,7 @@ def plot_municipality_map(
         ax.set_title(title)
         over = bool(have.any() and float(np.nanmax(pts["value"])) > top)
         bar = fig.colorbar(sc, ax=ax, shrink=0.5, label=label, extend="max" if over else "neither")
-        bar.ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+        percent_axis(bar.ax.yaxis)
         caption(
             fig,
             "Hver prikk er en kommune; grå prikker mangler data",

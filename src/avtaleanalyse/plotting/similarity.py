@@ -11,10 +11,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import PercentFormatter
 
 from avtaleanalyse import schema
-from avtaleanalyse.plotting.style import caption, figure_style, format_share
+from avtaleanalyse.plotting.style import caption, figure_style, format_share, percent_axis
 
 __all__ = [
     "OKABE_ITO",
@@ -158,7 +157,7 @@ def plot_standardisation(
                     label=_LEVEL_LABELS[col])  # fmt: skip
             left += v
         ax.set_xlim(0, 1)
-        ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+        percent_axis(ax.xaxis)
         ax.set_xlabel("Andel av teksten")
         ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.6 / fig.get_figheight() - 0.04),
                   ncol=3, fontsize=8)  # fmt: skip
@@ -193,7 +192,7 @@ def plot_local_share_distribution(standardisation: pd.DataFrame, *, ax=None) -> 
     with figure_style():
         fig, ax = _fig_ax(ax, (7, 4))
         ax.hist(np.clip(v, 0, hi), bins=np.linspace(0, hi, 41), color=OKABE_ITO[1])
-        ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+        percent_axis(ax.xaxis)
         ax.set_xlabel("Lokal andel av teksten")
         ax.set_ylabel("Antall dokumenter")
         if len(v):

@@ -12,8 +12,20 @@ from collections.abc import Iterator
 
 import matplotlib as mpl
 from matplotlib.figure import Figure
+from matplotlib.ticker import Formatter, ScalarFormatter
 
-__all__ = ["OKABE_ITO", "RC_PARAMS", "caption", "figure_style", "format_number", "format_share"]
+__all__ = [
+    "OKABE_ITO",
+    "RC_PARAMS",
+    "NorwegianFormatter",
+    "PercentAxisFormatter",
+    "caption",
+    "figure_style",
+    "format_number",
+    "format_share",
+    "norwegian_ticks",
+    "percent_axis",
+]
 
 #: Okabe–Ito colours (colour-blind safe), in the order series are coloured.
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
@@ -63,10 +75,55 @@ def format_share(value: float, *, decimals: int = 0) -> str:
     return f"{format_number(100 * value, decimals=decimals)}\u00a0%"
 
 
+class NorwegianFormatter(ScalarFormatter):
+    """Matplotlib's default tick labels with a decimal comma ("0,25") and no offset text."""
+
+    def __init__(self) -> None:
+        super().__init__(useOffset=False)
+
+    def __call__(self, x, pos=None) -> str:
+        return super().__call__(x, pos).replace(".", ",")
+
+
+class PercentAxisFormatter(Formatter):
+    """Shares 0–1 as Norwegian percentages ("2,5 %"), one decimal only where ticks need it."""
+
+    @staticmethod
+    def _decimals(values) -> int:
+        return 0 if all(abs(100 * v - round(100 * v)) < 1e-9 for v in values) else 1
+
+    def __call__(self, x, pos=None) -> str:
+        return format_share(x, decimals=self._decimals([x]))
+
+    def format_ticks(self, values) -> list[str]:
+        d = self._decimals(values)
+        return [format_share(v, decimals=d) for v in values]
+
+
+def percent_axis(axis) -> None:
+    """Label a 0–1 axis (``ax.xaxis``, ``ax.yaxis``, a colorbar's axis) in Norwegian percent."""
+    axis.set_major_formatter(PercentAxisFormatter())
+
+
+def norwegian_ticks(fig: Figure) -> Figure:
+    """Replace matplotlib's default (English) number tick labels by Norwegian ones."""
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            fmt = axis.get_major_formatter()
+            if type(fmt) is ScalarFormatter:
+                axis.set_major_formatter(NorwegianFormatter())
+    return fig
+
+
 def caption(
     fig: Figure, text: str, *, source: str = "avtaleanalyse", n: int | None = None
 ) -> Figure:
-    """Write a caption (with source and n) under the figure; returns the same figure."""
+    """Write a caption (with source and n) under the figure; returns the same figure.
+
+    As the last step of every plot function it also gives the number tick labels a decimal
+    comma (:func:`norwegian_ticks`).
+    """
+    norwegian_ticks(fig)
     parts = [text] if text else []
     if n is not None:
         parts.append(f"n = {format_number(n)}")
