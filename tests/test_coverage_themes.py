@@ -110,3 +110,19 @@ def test_involving_the_other_party_is_not_user_participation():
 def test_direction_from_staff_and_study_days(text, direction):
     r = ThemeMatcher(load_dictionary()).kompetanseoverforing(sentences(text))
     assert r.present and r.direction == direction
+
+
+def test_ocr_digit_in_the_law_quote_does_not_make_it_mutual(m):
+    """§ 6-2 nr. 6 quoted with an OCR '0' for 'o' is still the law's "gjensidig"."""
+    text = (
+        "Hver part skal ha et kontaktpunkt som tar imot henvendelser om gjensidig\n"
+        "kunnskaps0verføring og informasjonsutveksling.\n"
+        "Helseforetaket skal tilby veiledning og undervisning til kommunens helsepersonell."
+    )
+    assert m.kompetanseoverforing(sentences(text)).direction == "hf_to_kommune"
+    assert m.kompetanseoverforing(sentences(text.replace("0", "o"))).direction == "hf_to_kommune"
+
+
+def test_ocr_capital_i_for_l_keeps_the_direction(m):
+    text = "Helseforetaket skal tilby veiledning og undervisning til kommunens heIsepersonell."
+    assert m.kompetanseoverforing(sentences(text)).direction == "hf_to_kommune"

@@ -135,3 +135,20 @@ def test_cleaned_real_samples_start_with_their_title_words(real_samples_dir):
         words = [w for w in re.findall(r"\w{5,}", row["title"].lower())][:3]
         hits += all(w in head for w in words)
     assert hits >= 0.9 * len(labels)
+
+
+def test_a_sentence_running_over_a_page_break_stays_one_sentence():
+    from avtaleanalyse.ingest.cleaning import join_pages
+
+    pages = [
+        "Partene skal ha rutiner for gjensidig kunnskapsoverføring\n3",
+        "og informasjonsutveksling. Disse skal være konkrete.\n4",
+        "Nytt avsnitt på neste side.",
+        "spesialisthelse-",
+        "tjenesten har ansvaret.",
+    ]
+    out = clean_pages(pages)
+    assert "kunnskapsoverføring\nog informasjonsutveksling" in out  # no blank line between
+    assert "konkrete.\n\nNytt avsnitt" in out  # a finished sentence keeps its paragraph break
+    assert "spesialisthelsetjenesten har" in out  # hyphen over the page break joined
+    assert join_pages(["Slutt.", "", "Ny side"]) == "Slutt.\n\nNy side"

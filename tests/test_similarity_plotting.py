@@ -76,5 +76,33 @@ def test_local_share_histogram_zooms_to_the_data():
     ax = fig.axes[0]
     assert ax.get_xlim()[1] < 0.1  # 99th percentile 0.03 -> range up to 5 %
     assert sum(p.get_height() for p in ax.patches) == 100  # the outlier sits in the last bar
-    assert "Halvparten" in (ax.get_title(loc="left") or ax.get_title())
+    assert (ax.get_title(loc="left") or ax.get_title()).startswith(
+        "50\u00a0% av avtalene har ingen"
+    )
+    st = pd.DataFrame({"local_share": [0.0] * 10 + [0.02] * 90})
+    ax = plot_local_share_distribution(st).axes[0]
+    assert (
+        ax.get_title(loc="left") or ax.get_title()
+    ) == "Halvparten av avtalene har høyst 2,0\u00a0% lokal tekst"
     assert any("1 dokumenter over" in t.get_text() for t in fig.texts)
+
+
+def test_local_share_histogram_title_counts_agreements_without_local_text():
+    st = pd.DataFrame({"local_share": [0.0] * 70 + [0.01] * 20 + [0.03] * 10})
+    fig = plot_local_share_distribution(st)
+    title = fig.axes[0].get_title(loc="left") or fig.axes[0].get_title()
+    assert title == "70\u00a0% av avtalene har ingen lokal tekst; resten har median 1,0\u00a0%"
+
+
+def test_standardisation_caption_says_how_the_national_model_was_defined(tables, tmp_path):
+    import json
+
+    from avtaleanalyse.report import national_model_source
+
+    summary = tables["standardisation_summary"]
+    for source, words in (("file", "modellavtalen"), ("shared", "minst tre helseforetak")):
+        fig = plot_standardisation(summary, national_source=source)
+        assert any(words in t.get_text() for t in fig.texts)
+    assert national_model_source(None) == "shared"
+    (tmp_path / "parameters.json").write_text(json.dumps({"national_model": {"source": "file"}}))
+    assert national_model_source(tmp_path) == "file"

@@ -21,9 +21,40 @@ __all__ = ["Dictionary", "Phrase", "load_dictionary", "phrase", "tokens_of"]
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*-?|\d+", re.UNICODE)
 
 
+#: OCR's digit-for-letter confusions, undone inside words ("kunnskaps0verføring", "fag1ig").
+_OCR_DIGITS = str.maketrans({"0": "o", "1": "l"})
+_LETTER = re.compile(r"[^\W\d_]")
+_OCR_CAPITAL_I = re.compile(r"(?<=[a-zæøå])I(?=[a-zæøå])")
+
+
+def _ocr_word(token: str) -> str:
+    """A word as OCR meant it: a 0 or 1 touching letters read as o or l, and a capital I
+    between lower-case letters as l ("heIsepersonell"); only in words of three letters or
+    more, so "6-2", "2012" and "10a" stay as they are."""
+    if len(_LETTER.findall(token)) < 3:
+        return token
+    if "I" in token:
+        token = _OCR_CAPITAL_I.sub("l", token)
+    if "0" in token or "1" in token:
+        token = re.sub(
+            r"(?<=[^\W\d_])[01]|[01](?=[^\W\d_])",
+            lambda m: m.group(0).translate(_OCR_DIGITS),
+            token,
+        )
+    return token
+
+
 def tokens_of(text: str) -> list[str]:
-    """Lower-case word tokens of ``text``; a trailing hyphen stays ("pasient-")."""
-    return _WORD.findall(text.lower())
+    """Lower-case word tokens of ``text``; a trailing hyphen stays ("pasient-").
+
+    OCR confusions inside words are undone first (:func:`_ocr_word`):
+    ``kunnskaps0verføring`` matches ``kunnskapsoverføring`` and ``heIsepersonell``
+    ``helsepersonell``.
+
+    >>> tokens_of("Gjensidig kunnskaps0verføring for heIsepersonell i § 6-2 fra 2012")
+    ['gjensidig', 'kunnskapsoverføring', 'for', 'helsepersonell', 'i', '6-2', 'fra', '2012']
+    """
+    return [_ocr_word(t).lower() for t in _WORD.findall(text)]
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 __all__ = [
     "CHROME_LINE",
     "clean_pages",
+    "join_pages",
     "clean_text",
     "dehyphenate",
     "docplayer_title",
@@ -250,7 +251,31 @@ clean_text = make_pipeline(
 )
 
 
+_SENTENCE_END = re.compile(r"[.!?:;)»\"]\s*$")
+
+
+def join_pages(pages: Sequence[str]) -> str:
+    """Join pages with a blank line, or a single line break where a sentence runs on.
+
+    A page whose last line ends without sentence punctuation, followed by a page whose first
+    line starts with a lower-case letter, continues one sentence (or a word split by a
+    hyphen) across the page break; a blank line there would cut it in two for every later
+    step that splits text into sentences or paragraphs.
+    """
+    out = ""
+    for page in pages:
+        page = page.strip("\n")
+        if not page:
+            continue
+        if out:
+            runs_on = not _SENTENCE_END.search(out) and page.lstrip()[:1].islower()
+            out += "\n" if runs_on else "\n\n"
+        out += page
+    return out
+
+
 def clean_pages(pages: Sequence[str]) -> str:
-    """Clean a paginated document: running headers/footers off each page, then :func:`clean_text`."""
-    pages = [normalize_unicode(p) for p in pages]
-    return clean_text("\n\n".join(remove_running_lines(pages)))
+    """Clean a paginated document: running headers/footers and page numbers off each page,
+    pages joined (:func:`join_pages`), then :func:`clean_text`."""
+    pages = [remove_page_numbers(normalize_unicode(p)) for p in pages]
+    return clean_text(join_pages(remove_running_lines(pages)))

@@ -9,7 +9,13 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
 from avtaleanalyse import schema as S
-from avtaleanalyse.plotting.style import OKABE_ITO, caption, figure_style, format_share
+from avtaleanalyse.plotting.style import (
+    OKABE_ITO,
+    caption,
+    figure_style,
+    format_share,
+    percent_axis,
+)
 
 __all__ = [
     "plot_checklist_heatmap",
@@ -94,6 +100,7 @@ def plot_concrete_participation(trust_themes: pd.DataFrame, *, ax=None) -> Figur
         )
         ax.set_xlabel("Andel avtaler med konkret brukermedvirkning")
         ax.set_xlim(0, 1)
+        percent_axis(ax.xaxis)
         ax.set_ylabel("")
         ax.legend(title="År")
         caption(
@@ -134,8 +141,10 @@ def plot_competence_direction(
         )
         ax.set_xlabel("Andel avtaler")
         ax.set_xlim(0, 1)
-        ax.legend(loc="lower right", fontsize=8)
-        ax.invert_yaxis()
+        percent_axis(ax.xaxis)
+        ax.set_ylim(len(shares) - 0.5, -0.5)  # first group on top, no empty margin
+        ax.legend(frameon=False, loc="upper center", ncol=4, fontsize=8,
+                  bbox_to_anchor=(0.5, -0.6 / fig.get_figheight() - 0.02))  # fmt: skip
         caption(fig, "Retning lest ut av setningene som nevner kompetanseoverføring", n=len(ko))
     return fig
 

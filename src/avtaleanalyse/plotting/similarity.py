@@ -120,8 +120,21 @@ def plot_within_across(
     return fig
 
 
+#: How the national model was defined, for the caption (``parameters.json``:
+#: ``national_model.source``).
+NATIONAL_NOTES = {
+    "file": "Nasjonal modell: tekst fra modellavtalen helseforetakene tok utgangspunkt i",
+    "shared": "Nasjonal modell: tekst som finnes i malene til minst tre helseforetak",
+}
+
+
 def plot_standardisation(
-    summary: pd.DataFrame, *, group_by: str = schema.HEALTH_TRUST, ax=None, top: int = 40
+    summary: pd.DataFrame,
+    *,
+    group_by: str = schema.HEALTH_TRUST,
+    ax=None,
+    top: int = 40,
+    national_source: str = "shared",
 ) -> Figure:
     """Stacked shares of national model, regional template and local text per group.
 
@@ -137,6 +150,8 @@ def plot_standardisation(
         ``year``, ...).
     top
         At most this many groups (those with most documents).
+    national_source
+        ``file`` or ``shared``: how the national model was defined (the caption says which).
 
     Returns
     -------
@@ -170,13 +185,28 @@ def plot_standardisation(
         else:
             ax.set_title(f"Standardisering per {name}")
         n = int(d["n_documents"].sum()) if "n_documents" in d else None
+        note = NATIONAL_NOTES.get(national_source, NATIONAL_NOTES["shared"])
         caption(
             fig,
-            "Nasjonal modell: tekst som finnes i malene til minst tre helseforetak; regional "
-            "mal: tekst malfamilien deler; lokal tekst: resten",
+            f"{note}; regional mal: annen tekst malfamilien eller flere helseforetak deler; "
+            "lokal tekst: resten",
             n=n,
         )
     return fig
+
+
+def _distribution_title(v: np.ndarray) -> str:
+    """The finding: how many agreements have no local text, and the median of the rest."""
+    none = float(np.mean(v == 0))
+    if none >= 0.5:
+        rest = v[v > 0]
+        tail = (
+            f"; resten har median {format_share(float(np.median(rest)), decimals=1)}"
+            if len(rest)
+            else ""
+        )
+        return f"{format_share(none)} av avtalene har ingen lokal tekst{tail}"
+    return f"Halvparten av avtalene har høyst {format_share(float(np.median(v)), decimals=1)} lokal tekst"
 
 
 def plot_local_share_distribution(standardisation: pd.DataFrame, *, ax=None) -> Figure:
@@ -196,10 +226,7 @@ def plot_local_share_distribution(standardisation: pd.DataFrame, *, ax=None) -> 
         ax.set_xlabel("Lokal andel av teksten")
         ax.set_ylabel("Antall dokumenter")
         if len(v):
-            ax.set_title(
-                f"Halvparten av avtalene har høyst {format_share(float(np.median(v)), decimals=1)}"
-                " lokal tekst"
-            )
+            ax.set_title(_distribution_title(v))
         over = int((v > hi).sum())
         note = f"; {over} dokumenter over {format_share(hi)} er lagt i siste søyle" if over else ""
         caption(fig, f"Lokal andel per dokument{note}", n=len(v))

@@ -12,6 +12,7 @@ from avtaleanalyse.report.content import (
     key_figures,
     load_inputs,
     missing_stage_note,
+    national_model_source,
 )
 from avtaleanalyse.report.html import notebook_to_html
 
@@ -26,6 +27,7 @@ __all__ = [
     "key_figures",
     "load_inputs",
     "missing_stage_note",
+    "national_model_source",
     "notebook_to_html",
     "save_figure",
     "save_table",

@@ -28,6 +28,7 @@ __all__ = [
     "key_figures",
     "load_inputs",
     "missing_stage_note",
+    "national_model_source",
 ]
 
 SYNTHETIC_MARK = "Demokorpus"
@@ -85,6 +86,18 @@ def load_inputs(
         topics=_read_stage(topics),
         coverage=_read_stage(coverage),
     )
+
+
+def national_model_source(similarity: str | Path | None) -> str:
+    """``file`` or ``shared``: how the similarity stage defined the national model.
+
+    Read from the stage's ``parameters.json`` (``shared`` when it is missing or older).
+    """
+    p = Path(similarity) / "parameters.json" if similarity else None
+    if p is None or not p.exists():
+        return "shared"
+    record = json.loads(p.read_text(encoding="utf-8")).get("national_model") or {}
+    return "file" if record.get("source") == "file" else "shared"
 
 
 def is_synthetic(inputs: ReportInputs) -> bool:
