@@ -6,7 +6,11 @@
 2. Candidate recall: LSH candidates versus exact all-pairs (sparse product) at J >= 0.5.
 3. The whole similarity stage (shingles → signatures → candidates → exact overlaps →
    families → prototypes → indices) at 1k and 10k documents, and 100k with ``--full``:
-   wall time and peak memory (max RSS of a fresh subprocess per size).
+   wall time and peak memory (the high-water RSS of a fresh subprocess per size, reading
+   the corpus included), with the base cost apart: the peak while reading the corpus and
+   the memory the read documents hold, the peak of the stage itself, and the largest
+   sampled RSS of each step (Linux; the child's own ``VmHWM``, since ``ru_maxrss`` of a
+   child includes the parent's peak).
 
 Corpora are the template-plus-edits generator ``avtaleanalyse.similarity.synthetic``
 (about 1,500 words per document, families of ``--family-size`` members).
@@ -129,20 +133,76 @@ def bench_recall(n_docs: int = 2000, thresholds=(0.3, 0.4, 0.5, 0.6)) -> dict:
 
 
 _CHILD = r"""
-import json, resource, sys, time
+import json, os, resource, sys, threading, time
 import pandas as pd
 from avtaleanalyse.similarity.run import SimilarityParams, similarity_tables
+
+
+def rss_mb(field="VmRSS"):
+    # current (VmRSS) or peak since the last reset (VmHWM) resident memory, Linux only
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def reset_peak():
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
+samples = []
+
+
+def sample(stop):
+    while not stop.is_set():
+        samples.append((time.perf_counter(), rss_mb()))
+        stop.wait(0.05)
+
+
 docs = pd.read_parquet(sys.argv[1])
+read_peak = rss_mb("VmHWM")  # this process's own peak so far: reading the corpus
+rss_read = rss_mb()
 params = SimilarityParams(n_jobs=int(sys.argv[2]), adaptations=sys.argv[3] == "1", sections=False)
+can_reset = reset_peak()
+stop = threading.Event()
+sampler = threading.Thread(target=sample, args=(stop,), daemon=True)
+sampler.start()
 t = time.perf_counter()
 tables = similarity_tables(docs, None, params=params)
 wall = time.perf_counter() - t
-rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+stop.set()
+sampler.join()
+stage_peak = rss_mb("VmHWM") if can_reset else None
+# Not ru_maxrss: on Linux a child inherits its parent's high-water mark through fork/exec,
+# so it would report the parent's peak (generating the corpus) whenever that is higher.
+if read_peak is not None and stage_peak is not None:
+    rss = max(read_peak, stage_peak)
+elif read_peak is not None:
+    rss = rss_mb("VmHWM")
+else:
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 steps = dict(zip(tables["timings"]["step"], tables["timings"]["seconds"].round(2)))
+step_rss, s0 = {}, t
+for name, sec in steps.items():
+    vals = [m for tt, m in samples if s0 <= tt <= s0 + sec and m is not None]
+    if vals:
+        step_rss[name] = round(max(vals))
+    s0 += sec
 print(json.dumps({"documents": len(docs), "seconds": wall, "peak_rss_mb": rss,
+                  "read_peak_rss_mb": read_peak, "rss_after_read_mb": rss_read,
+                  "stage_peak_rss_mb": stage_peak,
                   "pairs": len(tables["pairs"]),
                   "families": int(tables["families"]["family_id"].nunique()),
-                  "steps": steps}))
+                  "steps": steps, "step_max_rss_mb": step_rss}))
 """
 
 

@@ -258,3 +258,25 @@ def test_agreements_sharing_a_point_divide_it():
                     assert d7 and not saer & d7
                     seen["saer"] = True
     assert all(seen.values()), seen
+
+
+def test_national_model_text_is_written_and_half_the_clauses_keep_its_wording(small_demo):
+    from avtaleanalyse.demo.generate import GUIDELINE_KEEP, TrustProfile, _national_pick
+    from avtaleanalyse.demo.phrases import bank
+    from avtaleanalyse.reference import health_trusts
+
+    text = (small_demo / "national_model.txt").read_text(encoding="utf-8")
+    nat = bank("national")["bokmal"]
+    first = next(iter(nat.values()))
+    assert text.startswith(first["heading"][0])
+    assert "{" not in text and "Stord" not in text
+    picks = [
+        _national_pick(TrustProfile(2012, trust, gen), key, len(entry["text"]))
+        for trust in health_trusts()["canonical_name"]
+        for gen in (2012, 2022)
+        for key, entry in nat.items()
+        if len(entry["text"]) > 1
+    ]
+    kept = sum(p == 0 for p in picks) / len(picks)
+    assert abs(kept - GUIDELINE_KEEP) < 0.06
+    assert len(set(picks)) >= 3  # the rewordings are used too

@@ -43,3 +43,27 @@ def test_min_local_tokens_moves_slots_from_local_to_regional():
     assert b.at["m00a00k01", "local_share"] == 0
     assert (b["local_share"] < a["local_share"]).sum() == 1
     assert b["national_share"].to_numpy() == pytest.approx(a["national_share"].to_numpy())
+
+
+def test_national_share_against_a_given_national_model_text():
+    docs, _ = synthetic_corpus(n_trusts=3, n_agreements=2, n_municipalities=4, seed=5)
+    model = " ".join(f"modellord{i} felles{i % 7} tekst{i % 5}." for i in range(60))
+    # every copy of trust 0 starts with the model text; the other trusts do not use it
+    t0 = docs["health_trust"] == docs["health_trust"].iloc[0]
+    docs.loc[t0, "text"] = model + "\n" + docs.loc[t0, "text"]
+    p = SimilarityParams(common_form=False, sections=False)
+    with_model = similarity_tables(docs, None, params=p, national_text=model)
+    st = with_model["standardisation"].set_index("doc_id")
+    n_model = len(model.replace(".", "").split())
+    expected = n_model / st.loc[t0.to_numpy(), "n_tokens"]
+    np.testing.assert_allclose(st.loc[t0.to_numpy(), "national_share"], expected, atol=1e-9)
+    assert (st.loc[~t0.to_numpy(), "national_share"] == 0).all()
+    # without the text, the estimate is what the synthetic trusts share with each other
+    shared = similarity_tables(docs, None, params=p)["standardisation"].set_index("doc_id")
+    assert (shared.loc[~t0.to_numpy(), "national_share"] > 0).all()
+    # which text is national changes; what is local does not (text shared across trusts is
+    # regional when the model text is given, never local)
+    np.testing.assert_allclose(st["local_share"], shared.loc[st.index, "local_share"])
+    assert (
+        st.loc[~t0.to_numpy(), "regional_share"] > shared.loc[~t0.to_numpy(), "regional_share"]
+    ).all()

@@ -242,15 +242,18 @@ def reproduce(
     )
     corpus_hash = _hash_files(_tables(corpus), base=corpus)
     sim = paths["similarity"]
+    national = demo / "national_model.txt"
+    nat_args = ["--national-model", str(national)] if national.exists() else []
     stage(
         "similarity",
         sim,
         _key(
             "similarity",
             corpus_hash,
+            _hash_files([national], base=demo) if nat_args else "shared",
             _code_hash("similarity", "text.py", "resources/nn_nb_lemmas.tsv"),
         ),
-        ["similarity", "--corpus", str(corpus), "--out", str(sim)],
+        ["similarity", "--corpus", str(corpus), "--out", str(sim), *nat_args],
     )
     # topics contrasts template text with the local passages found by similarity
     sim_hash = _hash_files(_tables(sim), base=sim)

@@ -295,6 +295,50 @@ def _number(prof: TrustProfile, i: int) -> str:
     return {"dot": f"{i}.", "dotzero": f"{i}.0", "plain": f"{i}", "para": f"§ {i}"}[prof.numbering]
 
 
+#: Probability that a trust keeps the national guideline's wording of a national clause
+#: (the first alternative in ``national.yaml``) rather than one of its own rewordings.
+GUIDELINE_KEEP = 0.5
+
+#: Generic fillers for the national model text (it names no parties; the placeholders are
+#: written so that party masking treats them as names, as in the regional templates).
+_GUIDELINE_FMT = {
+    "kommune": "xx kommune",
+    "hf": "Helseforetaket HF",
+    "hf_kort": "Helseforetaket HF",
+    "avtalen": "avtalen",
+    "Avtalen": "Avtalen",
+    "avtale_ord": "avtale",
+    "tema": "samarbeidet",
+    "toc": "",
+    "rolle_k": "kommunens kontaktperson",
+    "rolle_h": "helseforetakets kontaktperson",
+}
+
+
+def national_model_text() -> str:
+    """The national model agreement as the demo's trusts received it (bokmål).
+
+    Every national clause in the guideline's wording (the first heading and text of each
+    ``national.yaml`` entry), parties written generically. The demo writes it as
+    ``national_model.txt`` so that the similarity stage can measure the national share
+    against it (``--national-model``), as one would with the 2011 guideline's model text.
+    """
+    parts = []
+    for key, entry in bank("national")["bokmal"].items():
+        head = entry.get("heading", [key])[0]
+        text = entry["text"][0].format(**_GUIDELINE_FMT)
+        parts.append(f"{head}\n\n{text.strip()}")
+    return "\n\n".join(parts) + "\n"
+
+
+def _national_pick(prof, key: str, n: int) -> int:
+    """Alternative of a national clause: the guideline's (0) with :data:`GUIDELINE_KEEP`."""
+    if n < 2:
+        return 0
+    r = rng_for(*prof.choice_seed, "guideline", key)
+    return 0 if r.random() < GUIDELINE_KEEP else 1 + prof.pick(key, n - 1)
+
+
 def _national(prof, form, key, fmt, r_alt=None):
     nat = bank("national")
     entry = nat["bokmal"][key]
@@ -302,7 +346,7 @@ def _national(prof, form, key, fmt, r_alt=None):
     src = nn or entry
     heads = src.get("heading", entry.get("heading", [""]))
     texts = src["text"]
-    i = prof.pick(key, len(texts)) if r_alt is None else r_alt
+    i = _national_pick(prof, key, len(texts)) if r_alt is None else r_alt
     h = heads[prof.pick(key + ".h", len(heads)) % len(heads)]
     text = texts[i % len(texts)]
     if form == "nynorsk" and not nn:

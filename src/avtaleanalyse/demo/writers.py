@@ -12,7 +12,12 @@ import zipfile
 from xml.sax.saxutils import escape
 
 from avtaleanalyse.demo.damage import hyphenate_word, ocr_damage
-from avtaleanalyse.demo.generate import SYNTHETIC_LABEL, DemoDocument, rng_for
+from avtaleanalyse.demo.generate import (
+    SYNTHETIC_LABEL,
+    DemoDocument,
+    national_model_text,
+    rng_for,
+)
 
 __all__ = ["render"]
 
@@ -488,6 +493,8 @@ kopiert fra virkelige avtaler; kommune- og helseforetaksnavn er ekte, men avtale
 - `manifest.csv`: bevisst ufullstendig metadata, slik en ekte manifestfil ofte er.
 - `truth.csv`: fasit for hver fil (les aldri denne i analysekoden).
 - `truth_passages.csv`: lokalt lagt til, endret og fjernet tekst.
+- `national_model.txt`: den nasjonale modellavtalen slik helseforetakene fikk den (til
+  `avtaleanalyse similarity --national-model`).
 
 Bruk: `avtaleanalyse ingest DIR/files --out X --manifest DIR/manifest.csv` (DIR er denne mappen).
 Modellen er beskrevet i `data/README.md` i prosjektet.
@@ -496,7 +503,7 @@ Modellen er beskrevet i `data/README.md` i prosjektet.
 
 def write_corpus(corpus, out_dir) -> dict:
     """Write the corpus: ``files/**``, ``manifest.csv``, ``truth.csv``, ``truth_passages.csv``,
-    ``README.md``.
+    ``national_model.txt``, ``README.md``.
 
     Returns
     -------
@@ -525,6 +532,7 @@ def write_corpus(corpus, out_dir) -> dict:
         corpus.passages().to_dict("records"),
         comment=label,
     )
+    (out / "national_model.txt").write_text(national_model_text(), encoding="utf-8")
     (out / "README.md").write_text(
         README.format(
             label=SYNTHETIC_LABEL,

@@ -45,25 +45,32 @@ def _document_passages(
     fam = aligner.family[doc_id]
     cons = aligner.sets.get(fam)
     base = aligner.reference(doc_id)
-    if cons is None or not len(cons) or base is None:
+    alone = cons is None or not len(cons) or base is None
+    if alone and doc_id not in aligner.references:
         return []
     k = sh.ngram
-    r, rb = aligner.row[doc_id], aligner.row[base]
+    r = aligner.row[doc_id]
     seq, n = sh.seq_of(r), int(sh.n_tokens[r])
-    bseq, bn = sh.seq_of(rb), int(sh.n_tokens[rb])
-    covered = covered_tokens(seq, n, cons, k) | covered_tokens(seq, n, national, k)
+    covered = aligner.template_coverage(doc_id, national)
     found = aligner.runs(doc_id, covered, min_tokens=min_tokens)
-    proto_mask = covered_tokens(bseq, bn, cons, k)
-    doc_cov = covered_tokens(bseq, bn, sorted_unique(seq), k)
-    removed = [(a, b) for a, b in runs(proto_mask & ~doc_cov) if b - a >= min_tokens]
+    removed: list[tuple[int, int]] = []
+    if not alone:
+        rb = aligner.row[base]
+        bseq, bn = sh.seq_of(rb), int(sh.n_tokens[rb])
+        proto_mask = covered_tokens(bseq, bn, cons, k)
+        doc_cov = covered_tokens(bseq, bn, sorted_unique(seq), k)
+        removed = [(a, b) for a, b in runs(proto_mask & ~doc_cov) if b - a >= min_tokens]
     if not any(x.kind in LOCAL_KINDS for x in found) and not removed:
         return []
-    text = str(aligner.meta[doc_id].get(schema.TEXT) or "")
-    base_text = str(aligner.meta[base].get(schema.TEXT) or "")
+    text = str(aligner.meta(doc_id).get(schema.TEXT) or "")
     toks, spans = aligner.tokens(doc_id)
-    btoks, bspans = aligner.tokens(base)
-    if len(toks) != n or len(btoks) != bn:
+    if len(toks) != n:
         raise ValueError("token spans do not match the shingles: text or parties differ")
+    if not alone:
+        base_text = str(aligner.meta(base).get(schema.TEXT) or "")
+        btoks, bspans = aligner.tokens(base, base=True)
+        if len(btoks) != bn:
+            raise ValueError("token spans do not match the shingles: text or parties differ")
     recs = []
     edited_gaps = []
     for x in found:
@@ -100,9 +107,11 @@ def local_adaptations(
     prototypes: Prototypes,
     *,
     national: np.ndarray | None = None,
+    references: dict[str, np.ndarray] | None = None,
     common_form: bool = True,
     min_tokens: int = 6,
     variant_ratio: float = 0.7,
+    aligner: FamilyAligner | None = None,
 ) -> pd.DataFrame:
     """Added, edited and removed passages of every document in a family with a prototype.
 
@@ -117,9 +126,15 @@ def local_adaptations(
         :func:`~avtaleanalyse.similarity.prototypes.family_prototypes`.
     national
         The national model's shingles (template text even where the family lacks it).
+    references
+        :func:`~avtaleanalyse.similarity.alignment.singleton_references`: what a document
+        alone in its family is compared with instead (its local passages are all ``added``).
     min_tokens, variant_ratio
         As for :func:`~avtaleanalyse.similarity.indices.document_indices`, so the passages
         are exactly the local text counted in ``local_share``.
+    aligner
+        The :class:`~avtaleanalyse.similarity.alignment.FamilyAligner` that
+        ``document_indices`` used (its classified runs are reused).
 
     Returns
     -------
@@ -129,21 +144,24 @@ def local_adaptations(
         ``end``, ``n_tokens``, ``prototype_text`` (the replaced base text of an edit),
         ``family_id``. The base member is compared with the family's runner-up.
     """
-    aligner = FamilyAligner(
-        shingled,
-        families,
-        prototypes,
-        documents=documents,
-        common_form=common_form,
-        variant_ratio=variant_ratio,
-    )
+    if aligner is None:
+        aligner = FamilyAligner(
+            shingled,
+            families,
+            prototypes,
+            documents=documents,
+            common_form=common_form,
+            variant_ratio=variant_ratio,
+            references=references,
+        )
     nat = (
         np.asarray(national, dtype=np.uint32)
         if national is not None
         else np.empty(0, dtype=np.uint32)
     )
+    order = list(zip(families[schema.DOC_ID].astype(str), families[schema.FAMILY_ID], strict=True))
     frames = []
-    for d, fam in zip(families[schema.DOC_ID].astype(str), families[schema.FAMILY_ID], strict=True):
+    for d, fam in order:
         if d not in aligner.row:
             continue
         recs = _document_passages(aligner, d, nat, min_tokens)

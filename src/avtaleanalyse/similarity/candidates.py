@@ -13,6 +13,8 @@ computation that :func:`all_pairs_exact` runs on the whole corpus as the referen
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
@@ -20,7 +22,13 @@ from scipy.sparse.csgraph import connected_components
 
 from avtaleanalyse import schema
 from avtaleanalyse.similarity.minhash import pair_minhash_jaccard
-from avtaleanalyse.similarity.shingles import Shingled, sorted_unique, unique_inverse
+from avtaleanalyse.similarity.shingles import (
+    Shingled,
+    _offsets,
+    in_sorted,
+    sorted_unique,
+    unique_inverse,
+)
 
 __all__ = [
     "all_pairs_exact",
@@ -35,6 +43,8 @@ __all__ = [
 ]
 
 _U64 = np.uint64
+#: Pending candidate codes above which (and above the distinct ones so far) they are merged.
+_DEDUP_AT = 1 << 22
 
 
 def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
@@ -53,14 +63,14 @@ def band_keys(signatures: np.ndarray, *, bands: int, rows: int) -> np.ndarray:
     numpy.ndarray
         ``(n, bands)`` uint64. Equal keys ⇔ equal band values (up to a 2**-64 collision).
     """
-    sig = signatures.astype(np.uint64)
-    n = len(sig)
+    n = len(signatures)
     out = np.empty((n, bands), dtype=np.uint64)
     with np.errstate(over="ignore"):
         for k in range(bands):
             acc = np.full(n, _U64(0x9E3779B97F4A7C15) + _U64(k), dtype=np.uint64)
             for j in range(k * rows, (k + 1) * rows):
-                acc = (acc ^ sig[:, j]) * _U64(0xBF58476D1CE4E5B9)
+                # one column at a time (no uint64 copy of all signatures)
+                acc = (acc ^ signatures[:, j].astype(np.uint64)) * _U64(0xBF58476D1CE4E5B9)
                 acc ^= acc >> _U64(29)
             out[:, k] = acc
     return out
@@ -87,7 +97,11 @@ def pairs_from_band_keys(
     """
     n, bands = keys.shape
     rows_all = np.arange(n, dtype=np.int64) if valid is None else np.flatnonzero(valid)
+    # pairs as codes i * n + j, deduplicated whenever the pending ones outgrow the distinct
+    # ones found so far (bounded memory: a pair recurs in many bands)
+    found = np.empty(0, dtype=np.int64)
     chunks: list[np.ndarray] = []
+    pending = 0
     tri_cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     for k in range(bands):
         col = keys[rows_all, k]
@@ -108,12 +122,15 @@ def pairs_from_band_keys(
             members = order[st[:, None] + np.arange(size)[None, :]]  # (groups, size)
             a = rows_all[members[:, ti]].ravel()
             b = rows_all[members[:, tj]].ravel()
-            chunks.append(np.stack([np.minimum(a, b), np.maximum(a, b)], axis=1))
-    if not chunks:
-        return np.empty((0, 2), dtype=np.int64)
-    allp = np.concatenate(chunks)
-    code = sorted_unique(allp[:, 0] * np.int64(n) + allp[:, 1])
-    return np.stack([code // n, code % n], axis=1)
+            chunks.append(np.minimum(a, b) * np.int64(n) + np.maximum(a, b))
+            pending += len(chunks[-1])
+        if pending > max(len(found), _DEDUP_AT):
+            found = sorted_unique(np.concatenate([found, *chunks]))
+            chunks, pending = [], 0
+    if chunks:
+        found = sorted_unique(np.concatenate([found, *chunks]))
+    del chunks
+    return np.stack([found // n, found % n], axis=1)
 
 
 def lsh_candidates(
@@ -132,64 +149,59 @@ def lsh_candidates(
 
 def member_mask(values: np.ndarray, ref: np.ndarray, *, chunk: int = 1 << 22) -> np.ndarray:
     """``values ∈ ref`` for a sorted ``ref``, in chunks (bounded memory)."""
-    out = np.zeros(len(values), dtype=bool)
-    if len(ref) == 0:
-        return out
-    for s in range(0, len(values), chunk):
-        v = values[s : s + chunk]
-        order = np.argsort(v)  # sorted queries: cache-friendly search
-        vs = v[order]
-        pos = np.searchsorted(ref, vs)
-        pos[pos >= len(ref)] = 0
-        out[s + order] = ref[pos] == vs
-    return out
+    return in_sorted(values, ref, chunk=chunk)
 
 
-def _sets_from_sequences(
-    shingled: Shingled, exclude: np.ndarray | None, *, chunk: int = 2000
-) -> Shingled:
-    """Distinct sorted sets per unit built from the sequences, minus ``exclude``."""
+def _excluded_counts(
+    shingled: Shingled, exclude: np.ndarray, *, chunk: int = 1 << 24
+) -> np.ndarray:
+    """Per unit, how many distinct hashes of ``exclude`` its sequence holds."""
     n = len(shingled)
-    parts, counts = [], np.zeros(n, dtype=np.int64)
-    ex = np.asarray(exclude if exclude is not None else [], dtype=np.uint32)
-    for lo in range(0, n, chunk):
-        hi = min(lo + chunk, n)
-        a, b = shingled.seq_offsets[lo], shingled.seq_offsets[hi]
-        unit = np.repeat(
-            np.arange(hi - lo, dtype=np.uint64), np.diff(shingled.seq_offsets[lo : hi + 1])
-        )
-        combo = sorted_unique((unit << np.uint64(32)) | shingled.seq[a:b].astype(np.uint64))
-        vals = (combo & np.uint64(0xFFFFFFFF)).astype(np.uint32)
-        keep = ~member_mask(vals, ex)
-        parts.append(vals[keep])
-        counts[lo:hi] = np.bincount(
-            (combo[keep] >> np.uint64(32)).astype(np.int64), minlength=hi - lo
-        )
-    offs = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(counts, out=offs[1:])
-    return Shingled(
-        ids=shingled.ids,
-        seq_offsets=shingled.seq_offsets,
-        seq=shingled.seq,
-        set_offsets=offs,
-        sets=np.concatenate(parts) if parts else np.empty(0, dtype=np.uint32),
-        n_tokens=shingled.n_tokens,
-        ngram=shingled.ngram,
-    )
+    counts = np.zeros(n, dtype=np.int64)
+    if len(exclude) == 0 or n == 0:
+        return counts
+    seq, offs = shingled.seq, shingled.seq_offsets
+    keys = []
+    for s in range(0, len(seq), chunk):
+        hit = np.flatnonzero(in_sorted(seq[s : s + chunk], exclude)) + s
+        if len(hit):
+            unit = np.searchsorted(offs, hit, side="right") - 1
+            keys.append((unit.astype(np.uint64) << _U64(32)) | seq[hit].astype(np.uint64))
+    if keys:
+        k = sorted_unique(np.concatenate(keys))
+        counts += np.bincount((k >> _U64(32)).astype(np.int64), minlength=n)
+    return counts
 
 
 def sets_without(shingled: Shingled, exclude: np.ndarray | None) -> Shingled:
-    """``shingled`` with the hashes in ``exclude`` (sorted uint32) removed from every set."""
-    if shingled.sets is None:
-        return _sets_from_sequences(shingled, exclude)
-    if exclude is None or len(exclude) == 0:
+    """``shingled`` with the hashes in ``exclude`` (sorted uint32) removed from every set.
+
+    Without stored sets (:meth:`~avtaleanalyse.similarity.shingles.Shingled.without_sets`)
+    none are built: the exclusion and the new set sizes are recorded, and each set is
+    rebuilt from its sequence where it is needed (bounded memory).
+    """
+    ex = np.asarray(exclude if exclude is not None else [], dtype=np.uint32)
+    prev = shingled.excluded
+    if not shingled.has_sets:
+        if prev is not None and len(prev):
+            ex = ex[~in_sorted(ex, prev)]
+        sizes = shingled.set_sizes()  # stored, or computed from the sequences
+        if len(ex) == 0:
+            if shingled.set_offsets is not None:
+                return shingled
+            return dataclasses.replace(shingled, set_offsets=_offsets(sizes))
+        sizes = sizes - _excluded_counts(shingled, ex)
+        both = ex if prev is None or len(prev) == 0 else sorted_unique(np.concatenate([prev, ex]))
+        return dataclasses.replace(shingled, set_offsets=_offsets(sizes), sets=None, excluded=both)
+    if len(ex) == 0:
         return shingled
-    keep = ~member_mask(shingled.sets, np.asarray(exclude, dtype=np.uint32))
+    keep = ~member_mask(shingled.sets, ex)
     gone = np.flatnonzero(~keep)  # few: only boilerplate occurrences
     unit = np.searchsorted(shingled.set_offsets, gone, side="right") - 1
     per_unit = np.bincount(unit, minlength=len(shingled))
     offs = shingled.set_offsets.copy()
     offs[1:] -= np.cumsum(per_unit)
+    both = ex if prev is None or len(prev) == 0 else sorted_unique(np.concatenate([prev, ex]))
     return Shingled(
         ids=shingled.ids,
         seq_offsets=shingled.seq_offsets,
@@ -198,14 +210,12 @@ def sets_without(shingled: Shingled, exclude: np.ndarray | None) -> Shingled:
         sets=shingled.sets[keep],
         n_tokens=shingled.n_tokens,
         ngram=shingled.ngram,
+        excluded=both,
     )
 
 
 def _incidence(shingled: Shingled, rows: np.ndarray) -> sp.csr_matrix:
-    offs = shingled.set_offsets
-    lens = (offs[rows + 1] - offs[rows]).astype(np.int64)
-    idx = np.concatenate([np.arange(offs[r], offs[r + 1]) for r in rows]) if len(rows) else []
-    vals = shingled.sets[np.asarray(idx, dtype=np.int64)]
+    vals, lens = shingled.sets_of(np.asarray(rows, dtype=np.int64))
     uniq, cols = unique_inverse(vals)
     indptr = np.zeros(len(rows) + 1, dtype=np.int64)
     np.cumsum(lens, out=indptr[1:])
@@ -214,7 +224,13 @@ def _incidence(shingled: Shingled, rows: np.ndarray) -> sp.csr_matrix:
 
 
 def overlap_counts(shingled: Shingled, pairs: np.ndarray, *, block_rows: int = 2000) -> np.ndarray:
-    """Exact ``|A ∩ B|`` for each pair of rows of ``shingled`` (sparse products per component).
+    """Exact ``|A ∩ B|`` for each pair of rows of ``shingled`` (matrix products per component).
+
+    Per connected component of the pairs, the shingle incidence matrix ``X`` of its members
+    gives every overlap as an entry of ``X @ X.T``. Shingles held by a large share of the
+    members go into a dense block (a BLAS product: cost ``m**2`` per shingle), the rest
+    into a sparse one (cost ``df**2`` per shingle); shingles of a single member add nothing
+    to an overlap between two members and are left out. All counts are exact integers.
 
     Returns
     -------
@@ -230,29 +246,94 @@ def overlap_counts(shingled: Shingled, pairs: np.ndarray, *, block_rows: int = 2
         (np.ones(len(pairs), dtype=np.int8), (pairs[:, 0], pairs[:, 1])), shape=(n, n)
     )
     _, labels = connected_components(g, directed=False)
+    del g
     comp_of_pair = labels[pairs[:, 0]]
     order = np.argsort(comp_of_pair, kind="stable")
     comp_sorted = comp_of_pair[order]
     brk = np.flatnonzero(comp_sorted[1:] != comp_sorted[:-1]) + 1
+    del comp_of_pair, comp_sorted
     for grp in np.split(order, brk):
         pa, pb = pairs[grp, 0], pairs[grp, 1]
         members = sorted_unique(np.concatenate([pa, pb]))
-        local = {int(m): i for i, m in enumerate(members)}
-        la = np.array([local[int(x)] for x in pa], dtype=np.int64)
-        lb = np.array([local[int(x)] for x in pb], dtype=np.int64)
-        x = _incidence(shingled, members)
-        xt = x.T.tocsr()
-        if len(members) <= block_rows:
-            gram = (x @ xt).tocsr()
-            out[grp] = np.asarray(gram[la, lb]).ravel().astype(np.int64)
-        else:
-            for s in range(0, len(members), block_rows):
-                sel = (la >= s) & (la < s + block_rows)
-                if not sel.any():
-                    continue
-                gram = (x[s : s + block_rows] @ xt).tocsr()
-                out[grp[sel]] = np.asarray(gram[la[sel] - s, lb[sel]]).ravel().astype(np.int64)
+        la = np.searchsorted(members, pa)
+        lb = np.searchsorted(members, pb)
+        out[grp] = _component_overlaps(shingled, members, la, lb, block_rows=block_rows)
     return out
+
+
+def _component_overlaps(
+    shingled: Shingled,
+    members: np.ndarray,
+    la: np.ndarray,
+    lb: np.ndarray,
+    *,
+    block_rows: int = 2000,
+    dense_share: float = 1 / 16,
+    max_block_bytes: int = 1 << 26,
+) -> np.ndarray:
+    """Overlaps of the member pairs ``(la[i], lb[i])`` (local indices) of one component."""
+    m = len(members)
+    vals, lens = shingled.sets_of(members)
+    doc = np.repeat(np.arange(m, dtype=np.int64), lens)
+    _, col = unique_inverse(vals)
+    del vals
+    df = np.bincount(col)
+    # a shingle of one member only counts for a pair of a member with itself
+    min_df = 1 if (la == lb).any() else 2
+    heavy = df >= max(min_df, int(np.ceil(m * dense_share)))
+    light = (df >= min_df) & ~heavy
+    counts = np.zeros(len(la), dtype=np.float64)  # sums of exact integers
+    pair_order = np.argsort(la, kind="stable")
+    la_sorted = la[pair_order]
+
+    def pairs_in(lo: int, hi: int) -> np.ndarray:
+        """Positions of the pairs whose first member is in rows ``lo:hi``."""
+        return pair_order[np.searchsorted(la_sorted, lo) : np.searchsorted(la_sorted, hi)]
+
+    # sparse part: the rarer shingles
+    if light.any():
+        keep = light[col]
+        newcol = np.cumsum(light) - 1
+        x = sp.csr_matrix(
+            (
+                np.ones(int(keep.sum()), dtype=np.float32),
+                (doc[keep], newcol[col[keep]]),
+            ),
+            shape=(m, int(light.sum())),
+        )
+        del keep, newcol
+        xt = x.T.tocsr()
+        for s in range(0, m, block_rows):
+            sel = pairs_in(s, s + block_rows)
+            if not len(sel):
+                continue
+            gram = (x[s : s + block_rows] @ xt).tocsr()
+            counts[sel] += np.asarray(gram[la[sel] - s, lb[sel]]).ravel()
+        del x, xt
+    # dense part: the shingles a large share of the members hold, in blocks of columns
+    if heavy.any():
+        keep = heavy[col]
+        hcol = (np.cumsum(heavy) - 1)[col[keep]]
+        hdoc = doc[keep]
+        del keep
+        by_col = np.argsort(hcol, kind="stable")
+        hcol, hdoc = hcol[by_col], hdoc[by_col]
+        n_heavy = int(heavy.sum())
+        width = max(1, min(n_heavy, max_block_bytes // (4 * m)))
+        rows = max(1, min(m, max_block_bytes // (4 * m)))
+        col_starts = np.searchsorted(hcol, np.arange(0, n_heavy + width, width))
+        for k, c0 in enumerate(range(0, n_heavy, width)):
+            a, b = col_starts[k], col_starts[k + 1]
+            xd = np.zeros((m, min(width, n_heavy - c0)), dtype=np.float32)
+            xd[hdoc[a:b], hcol[a:b] - c0] = 1.0
+            for s in range(0, m, rows):
+                sel = pairs_in(s, s + rows)
+                if not len(sel):
+                    continue
+                gram = xd[s : s + rows] @ xd.T
+                counts[sel] += gram[la[sel] - s, lb[sel]]
+            del xd
+    return counts.astype(np.int64)
 
 
 def all_pairs_exact(
@@ -317,29 +398,34 @@ def score_pairs(
         ``jaccard_minhash``, and ``row_a``, ``row_b`` (row indices).
     """
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
-    ids = shingled.ids.astype(str)
-    swap = ids[pairs[:, 0]] > ids[pairs[:, 1]]
+    # ids compared through their dense rank in code-point order: the same order and ties as
+    # comparing the strings, without per-pair string copies
+    ids = np.asarray(shingled.ids).astype(str)
+    _, rank = unique_inverse(ids)
+    swap = rank[pairs[:, 0]] > rank[pairs[:, 1]]
     ra = np.where(swap, pairs[:, 1], pairs[:, 0])
     rb = np.where(swap, pairs[:, 0], pairs[:, 1])
-    inter = overlap_counts(shingled, np.stack([ra, rb], axis=1))
+    del swap, pairs
+    # sorted by (doc_a, doc_b), stable as the mergesort of the string columns
+    order = np.lexsort((rank[rb], rank[ra]))
+    ra, rb = ra[order], rb[order]
+    del order
+    inter = overlap_counts(shingled, np.stack([ra, rb], axis=1)).astype(np.float64)
     sizes = shingled.set_sizes()
+    # the ids as shared Python strings (no fixed-width copy per pair; the same str dtype)
+    names = ids.astype(object) if len(ra) else ids
+    # one column at a time, each a block of its own (no stacked copy of all the columns)
+    df = pd.DataFrame({a_column: names[ra], b_column: names[rb]})
     sa, sb = sizes[ra], sizes[rb]
-    union = sa + sb - inter
-    est = (
+    df[schema.JACCARD] = inter / np.maximum(sa + sb - inter, 1)
+    df[schema.CONTAINMENT_AB] = inter / np.maximum(sa, 1)
+    df[schema.CONTAINMENT_BA] = inter / np.maximum(sb, 1)
+    del sa, sb, inter
+    df[schema.JACCARD_MINHASH] = (
         pair_minhash_jaccard(signatures, ra, rb)
         if signatures is not None
         else np.full(len(ra), np.nan)
     )
-    df = pd.DataFrame(
-        {
-            a_column: ids[ra],
-            b_column: ids[rb],
-            schema.JACCARD: inter / np.maximum(union, 1),
-            schema.CONTAINMENT_AB: inter / np.maximum(sa, 1),
-            schema.CONTAINMENT_BA: inter / np.maximum(sb, 1),
-            schema.JACCARD_MINHASH: est,
-            "row_a": ra,
-            "row_b": rb,
-        }
-    )
-    return df.sort_values([a_column, b_column], kind="mergesort").reset_index(drop=True)
+    df["row_a"] = ra
+    df["row_b"] = rb
+    return df

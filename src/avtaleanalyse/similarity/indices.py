@@ -25,7 +25,7 @@ import pandas as pd
 
 from avtaleanalyse import schema
 from avtaleanalyse.similarity.alignment import LOCAL_KINDS, FamilyAligner
-from avtaleanalyse.similarity.prototypes import Prototypes
+from avtaleanalyse.similarity.prototypes import Prototypes, covered_tokens
 from avtaleanalyse.similarity.shingles import Shingled
 
 __all__ = [
@@ -82,9 +82,11 @@ def document_indices(
     national: np.ndarray,
     *,
     documents: pd.DataFrame | None = None,
+    references: dict[str, np.ndarray] | None = None,
     min_local_run: int = 1,
     variant_ratio: float = 0.7,
     common_form: bool = True,
+    aligner: FamilyAligner | None = None,
     chunk: int = 1000,
 ) -> pd.DataFrame:
     """The three shares for every document (vectorised over chunks of documents).
@@ -95,6 +97,11 @@ def document_indices(
     :class:`~avtaleanalyse.similarity.alignment.FamilyAligner`: slot fills, and (with
     ``documents``, whose texts are then re-tokenised for the documents concerned) variants
     with similarity >= ``variant_ratio`` to the text they replace, are regional too.
+    ``references`` (:func:`~avtaleanalyse.similarity.alignment.singleton_references`) gives a
+    document alone in its family the text it is compared with instead of a consensus.
+    Pass ``aligner`` to share the classified runs with
+    :func:`~avtaleanalyse.similarity.adaptations.local_adaptations`; its ``shared`` text
+    (across trusts) is never local either, but counts as regional, not national.
 
     Returns
     -------
@@ -106,14 +113,16 @@ def document_indices(
     from avtaleanalyse.similarity.candidates import member_mask
 
     sh = shingled
-    aligner = FamilyAligner(
-        sh,
-        families,
-        prototypes,
-        documents=documents,
-        common_form=common_form,
-        variant_ratio=variant_ratio,
-    )
+    if aligner is None:
+        aligner = FamilyAligner(
+            sh,
+            families,
+            prototypes,
+            documents=documents,
+            common_form=common_form,
+            variant_ratio=variant_ratio,
+            references=references,
+        )
     ids = sh.ids.astype(str)
     fam_of = families.set_index(schema.DOC_ID)[schema.FAMILY_ID].reindex(ids)
     fam_codes, fam_names = pd.factorize(fam_of, sort=True)
@@ -126,7 +135,8 @@ def document_indices(
     ]
     cons_keys = np.sort(np.concatenate(keys)) if keys else np.empty(0, dtype=np.uint64)
     national = np.asarray(national, dtype=np.uint32)
-    out = {k: np.zeros(len(sh)) for k in ("nat", "reg", "loc", "tmpl")}
+    nat_share = np.zeros(len(sh))
+    with_runs: list[int] = []  # units with local runs
     for lo in range(0, len(sh), chunk):
         hi = min(lo + chunk, len(sh))
         a, b = sh.seq_offsets[lo], sh.seq_offsets[hi]
@@ -148,16 +158,34 @@ def document_indices(
             return (c[tok_off[1:]] - c[tok_off[:-1]]) / np.maximum(n_tok, 1)
 
         covered = cov_p | cov_n
+        if len(aligner.shared):
+            covered |= _coverage(sh, lo, hi, member_mask(seq, aligner.shared))
+        for u, d in enumerate(ids[lo:hi]):
+            ref = aligner.references.get(str(d))
+            if ref is not None:
+                a, b = int(tok_off[u]), int(tok_off[u + 1])
+                r = lo + u
+                covered[a:b] |= covered_tokens(sh.seq_of(r), int(sh.n_tokens[r]), ref, sh.ngram)
         local = _drop_short_runs(~covered, tok_off, min_local_run)
         for u in np.flatnonzero(per_unit(local) > 0):
             a, b = int(tok_off[u]), int(tok_off[u + 1])
-            for r in aligner.runs(str(ids[lo + u]), covered[a:b], min_tokens=min_local_run):
-                if r.kind not in LOCAL_KINDS:
-                    local[a + r.start : a + r.end] = False
-        out["nat"][lo:hi] = per_unit(cov_n)
-        out["reg"][lo:hi] = per_unit(~cov_n & ~local)
-        out["loc"][lo:hi] = np.where(n_tok > 0, per_unit(local), 0.0)
-        out["tmpl"][lo:hi] = per_unit(~local)
+            aligner.runs(str(ids[lo + u]), covered[a:b], min_tokens=min_local_run)
+            with_runs.append(lo + u)
+        nat_share[lo:hi] = per_unit(cov_n)
+    n_all = np.maximum(sh.n_tokens.astype(np.int64), 1)
+    loc_share = np.zeros(len(sh))
+    for i in with_runs:
+        rs = aligner.runs(str(ids[i]), np.empty(0, dtype=bool), min_tokens=min_local_run)
+        loc_share[i] = sum(r.end - r.start for r in rs if r.kind in LOCAL_KINDS) / n_all[i]
+    out = {
+        "nat": nat_share,
+        "loc": loc_share,
+        "reg": 1.0 - nat_share - loc_share,
+        "tmpl": 1.0 - loc_share,
+    }
+    empty = sh.n_tokens == 0
+    for k in out:
+        out[k] = np.where(empty, 0.0, out[k])
     return pd.DataFrame(
         {
             schema.DOC_ID: ids,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from avtaleanalyse.similarity.shingles import Shingled
+from avtaleanalyse.similarity.shingles import Shingled, _unit_blocks, in_sorted
 
 __all__ = [
     "SCHEME",
@@ -75,33 +75,41 @@ def signatures(
     a, b = permutations(num_perm, seed)
     n = len(shingled)
     out = np.full((n, num_perm), _MAX32, dtype=np.uint32)
-    sets, offs = shingled.sets, shingled.set_offsets
     if exclude is not None and len(exclude):
         from avtaleanalyse.similarity.candidates import sets_without
 
-        reduced = sets_without(shingled, exclude)
-        sets, offs = reduced.sets, reduced.set_offsets
-    mixed = _fmix32(sets)
-    # group whole units into blocks of about `block` shingles
-    i = 0
-    while i < n:
-        j = int(np.searchsorted(offs, offs[i] + block, side="right")) - 1
-        j = max(j, i + 1)
-        j = min(j, n)
+        shingled = sets_without(shingled, exclude)
+    # the minimum over a set equals the minimum over its sequence (repeats change nothing):
+    # without stored sets, the sequences minus the excluded hashes are used directly
+    if shingled.has_sets:
+        values, offs, drop = shingled.sets, shingled.set_offsets, None
+    else:
+        values, offs, drop = shingled.seq, shingled.seq_offsets, shingled.excluded
+    # whole units in blocks of about `block` shingles
+    for i, j in _unit_blocks(offs, block):
         lo, hi = int(offs[i]), int(offs[j])
-        if hi > lo:
-            starts = offs[i:j] - lo
-            nonempty = offs[i + 1 : j + 1] > offs[i:j]
-            st = starts[nonempty]
-            rows = np.arange(i, j)[nonempty]
-            seg = mixed[lo:hi]
-            tmp = np.empty(hi - lo, dtype=np.uint32)
-            # one permutation at a time: 1-D reduceat is far faster than a 2-D one
-            for k in range(num_perm):
-                np.multiply(seg, a[k], out=tmp)
-                tmp += b[k]
-                out[rows, k] = np.minimum.reduceat(tmp, st)
-        i = j
+        if hi <= lo:
+            continue
+        seg = values[lo:hi]
+        lens = np.diff(offs[i : j + 1])
+        if drop is not None and len(drop):
+            keep = ~in_sorted(seg, drop)
+            if not keep.all():
+                unit = np.repeat(np.arange(j - i), lens)
+                lens = np.bincount(unit[keep], minlength=j - i)
+                seg = seg[keep]
+        nonempty = lens > 0
+        if not nonempty.any():
+            continue
+        st = (np.cumsum(lens) - lens)[nonempty]
+        rows = np.arange(i, j)[nonempty]
+        mixed = _fmix32(seg)
+        tmp = np.empty(len(seg), dtype=np.uint32)
+        # one permutation at a time: 1-D reduceat is far faster than a 2-D one
+        for k in range(num_perm):
+            np.multiply(mixed, a[k], out=tmp)
+            tmp += b[k]
+            out[rows, k] = np.minimum.reduceat(tmp, st)
     return out
 
 
@@ -121,10 +129,13 @@ def minhash_jaccard(sig_a: np.ndarray, sig_b: np.ndarray) -> float:
 
 
 def pair_minhash_jaccard(
-    sigs: np.ndarray, a: np.ndarray, b: np.ndarray, *, chunk: int = 200_000
+    sigs: np.ndarray, a: np.ndarray, b: np.ndarray, *, chunk: int = 50_000
 ) -> np.ndarray:
     """Estimated Jaccard for many pairs of rows ``(a[i], b[i])`` of ``sigs``."""
     out = np.empty(len(a), dtype=np.float64)
+    width = sigs.shape[1] if sigs.ndim == 2 else 0
     for s in range(0, len(a), chunk):
-        out[s : s + chunk] = (sigs[a[s : s + chunk]] == sigs[b[s : s + chunk]]).mean(axis=1)
+        same = sigs[a[s : s + chunk]] == sigs[b[s : s + chunk]]
+        # the count of equal values over the width: exactly the mean of the booleans
+        out[s : s + chunk] = np.count_nonzero(same, axis=1) / width if width else np.nan
     return out

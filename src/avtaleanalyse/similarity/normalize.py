@@ -261,19 +261,50 @@ def normalize_tokens(
         Shape ``(len(tokens), 2)``, int64 ``[start, end)`` offsets into the NFC text.
     """
     text = unicodedata.normalize("NFC", text or "")
-    raw, starts, ends = [], [], []
-    for m in _TOKEN_RE.finditer(text):
-        raw.append(m.group(0))
-        starts.append(m.start())
-        ends.append(m.end())
+    raw, starts = _raw_tokens_and_starts(text)
     toks, first = mask_token_list(raw, parties, generic=generic_parties)
     lf = "nynorsk" if language_form == "nynorsk" else "bokmal"
-    toks = [final_token(t, lf, common_form) for t in toks]
-    nxt = first[1:] + [len(raw)] if first else []
-    spans = np.array(
-        [[starts[a] for a in first], [ends[b - 1] for b in nxt]], dtype=np.int64
-    ).T.reshape(-1, 2)
-    return toks, spans
+    memo = _FINAL_MEMO.setdefault((lf, common_form), {})
+    get = memo.get
+    out = []
+    for t in toks:
+        v = get(t)
+        if v is None:
+            v = memo[t] = final_token(t, lf, common_form)
+        out.append(v)
+    return out, _spans(raw, starts, first)
+
+
+#: (language form, common form) -> raw token -> final token: a plain dict in front of
+#: :func:`final_token`'s cache (a dict lookup is several times cheaper than the lru call).
+_FINAL_MEMO: dict[tuple[str, bool], dict[str, str]] = {}
+
+
+def _raw_tokens_and_starts(text: str) -> tuple[list[str], np.ndarray]:
+    """Raw tokens of an NFC ``text`` and where each starts.
+
+    Each token is found with :meth:`str.find` from the end of the one before: the characters
+    between two tokens are no word characters, so the first occurrence is the match itself
+    (the same offsets as ``finditer``, without a match object per token).
+    """
+    raw = _TOKEN_RE.findall(text)
+    out: list[int] = []
+    find, add, p = text.find, out.append, 0
+    for t in raw:
+        p = find(t, p)
+        add(p)
+        p += len(t)
+    return raw, np.array(out, dtype=np.int64)
+
+
+def _spans(raw: list[str], starts: np.ndarray, first: list[int]) -> np.ndarray:
+    """``[start, end)`` of each comparison token whose first raw token is ``first[i]``."""
+    if not first:
+        return np.zeros((0, 2), dtype=np.int64)
+    ends = starts + np.fromiter(map(len, raw), dtype=np.int64, count=len(raw))
+    f = np.asarray(first, dtype=np.int64)
+    nxt = np.append(f[1:], len(raw))
+    return np.stack([starts[f], ends[nxt - 1]], axis=1)
 
 
 def token_spans(
@@ -284,16 +315,9 @@ def token_spans(
     Cheaper than :func:`normalize_tokens` when only the positions are needed.
     """
     text = unicodedata.normalize("NFC", text or "")
-    ms = list(_TOKEN_RE.finditer(text))
-    raw = [m.group(0) for m in ms]
+    raw, starts = _raw_tokens_and_starts(text)
     _, first = mask_token_list(raw, parties, generic=generic_parties)
-    if not first:
-        return np.zeros((0, 2), dtype=np.int64)
-    starts = np.fromiter((m.start() for m in ms), dtype=np.int64, count=len(ms))
-    ends = np.fromiter((m.end() for m in ms), dtype=np.int64, count=len(ms))
-    f = np.asarray(first, dtype=np.int64)
-    nxt = np.append(f[1:], len(raw))
-    return np.stack([starts[f], ends[nxt - 1]], axis=1)
+    return _spans(raw, starts, first)
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:

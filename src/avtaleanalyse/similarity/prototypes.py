@@ -6,8 +6,10 @@ holds one (``is_template``), otherwise the member that contains most of the cons
 prototype text is the base member's text restricted to the tokens those shingles cover
 (the LOBBYBACK idea of a prototype as the text most members share).
 
-The national model is the text shared across health trusts: shingles present in the
-prototypes of families from at least ``min_trusts`` distinct health trusts.
+The national model is either given as a reference text (:func:`national_from_text`: the
+model agreement the trusts started from) or, without one, estimated as the text shared across
+health trusts: shingles present in the prototypes of families from at least ``min_trusts``
+distinct health trusts.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ __all__ = [
     "Prototypes",
     "covered_tokens",
     "family_prototypes",
+    "national_from_text",
     "national_model",
     "prototype_text",
     "runs",
@@ -207,6 +210,32 @@ def national_model(prototypes: Prototypes, *, min_trusts: int = 3) -> np.ndarray
         return np.empty(0, dtype=np.uint32)
     uniq, counts = unique_counts(np.concatenate(per_trust))
     return uniq[counts >= min_trusts].astype(np.uint32)
+
+
+def national_from_text(
+    text: str, *, ngram: int = 5, common_form: bool = True, language_form: str = "bokmal"
+) -> np.ndarray:
+    """The national model as the shingles of a reference text (e.g. the guideline's model).
+
+    The text is normalised as the documents are (party names masked generically, numbers,
+    common form), so a regional copy of a national clause matches it.
+
+    Returns
+    -------
+    numpy.ndarray
+        Sorted distinct uint32 hashes.
+    """
+    from avtaleanalyse.similarity.shingles import shingle_partition
+
+    df = pd.DataFrame(
+        {
+            schema.DOC_ID: ["national_model"],
+            schema.TEXT: [text],
+            schema.LANGUAGE_FORM: [language_form],
+        }
+    )
+    sh = shingle_partition(df, ngram=ngram, common_form=common_form)
+    return sorted_unique(sh.seq_of(0)).astype(np.uint32)
 
 
 def prototype_text(

@@ -9,6 +9,7 @@ Reads the ``documents`` and ``sections`` tables written by ``ingest`` and writes
 from __future__ import annotations
 
 import argparse
+import hashlib
 import logging
 import time
 from collections.abc import Mapping
@@ -21,6 +22,7 @@ import pandas as pd
 
 from avtaleanalyse import schema
 from avtaleanalyse.similarity.adaptations import local_adaptations
+from avtaleanalyse.similarity.alignment import FamilyAligner, singleton_references
 from avtaleanalyse.similarity.candidates import (
     band_keys,
     lsh_candidates,
@@ -35,6 +37,7 @@ from avtaleanalyse.similarity.indices import aggregate_indices, document_indices
 from avtaleanalyse.similarity.minhash import SCHEME, signatures
 from avtaleanalyse.similarity.prototypes import (
     family_prototypes,
+    national_from_text,
     national_model,
     prototype_text,
 )
@@ -128,15 +131,16 @@ def shingle_corpus(
         "id_column": id_column,
         "keep_sets": keep_sets,
     }
-    parts = [(units.iloc[s : s + partition_size], kw) for s in range(0, len(units), partition_size)]
-    if not parts:
+    starts = range(0, len(units), partition_size)
+    if not starts:
         return _shingle_job((units, kw))
-    if n_jobs > 1 and len(parts) > 1:
+    # generators: each partition's result is copied into the concatenation as it arrives
+    # and freed, so the partitions never all exist beside their concatenation
+    parts = ((units.iloc[s : s + partition_size], kw) for s in starts)
+    if n_jobs > 1 and len(starts) > 1:
         with ProcessPoolExecutor(max_workers=n_jobs) as ex:
-            done = list(ex.map(_shingle_job, parts))
-    else:
-        done = [_shingle_job(p) for p in parts]
-    return concat_shingled(done)
+            return concat_shingled(ex.map(_shingle_job, parts))
+    return concat_shingled(_shingle_job(p) for p in parts)
 
 
 def _report_filter(pairs: pd.DataFrame, p: SimilarityParams) -> pd.DataFrame:
@@ -213,8 +217,12 @@ def similarity_tables(
     sections: pd.DataFrame | None = None,
     *,
     params: SimilarityParams | None = None,
+    national_text: str | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Run the whole similarity stage on in-memory tables (no disk access).
+
+    ``national_text``: the national model agreement as text; without it the national model
+    is estimated as the text shared by at least ``national_min_trusts`` trusts.
 
     Returns
     -------
@@ -254,7 +262,11 @@ def similarity_tables(
     lap("signatures")
     cand = lsh_candidates(sig, threshold=p.lsh_threshold, valid=shx.set_sizes() > 0)
     lap("candidates")
-    scored = score_pairs(shx, cand, signatures=sig)
+    # the row indices are not needed downstream; nor are the candidates and signatures
+    scored = score_pairs(shx, cand, signatures=sig).drop(columns=["row_a", "row_b"])
+    n_candidates = len(cand)
+    del cand, sig, shx
+    _release_arrow_memory()  # what building the id columns left in Arrow's pool
     lap("verify")
     fams = cluster_families(
         scored,
@@ -263,18 +275,35 @@ def similarity_tables(
         measure=p.family_measure,
         method=p.family_linkage,
     )
+    pairs = _report_filter(scored, p)
+    del scored
     lap("families")
     protos = family_prototypes(sh, fams, docs, majority=p.prototype_majority)
-    national = national_model(protos, min_trusts=p.national_min_trusts)
+    # text in the prototypes of >= national_min_trusts trusts is never local; it is the
+    # national model unless the model's own text is given (then it counts as regional)
+    shared = national_model(protos, min_trusts=p.national_min_trusts)
+    national = (
+        national_from_text(national_text, ngram=p.ngram, common_form=p.common_form)
+        if national_text
+        else shared
+    )
+    aligner = FamilyAligner(
+        sh,
+        fams,
+        protos,
+        documents=docs,
+        common_form=p.common_form,
+        variant_ratio=p.variant_ratio,
+        references=singleton_references(sh, fams, protos, docs),
+        shared=shared,
+    )
     idx = document_indices(
         sh,
         fams,
         protos,
         national,
-        documents=docs,
+        aligner=aligner,
         min_local_run=p.local_min_tokens,
-        variant_ratio=p.variant_ratio,
-        common_form=p.common_form,
     )
     summary = aggregate_indices(idx, docs)
     lap("indices")
@@ -285,6 +314,7 @@ def similarity_tables(
             fams,
             protos,
             national=national,
+            aligner=aligner,
             common_form=p.common_form,
             min_tokens=p.local_min_tokens,
             variant_ratio=p.variant_ratio,
@@ -330,7 +360,6 @@ def similarity_tables(
     lap("sections")
     kt = knowledge_transfer_pairs(docs, sh)
     lap("delavtale6")
-    pairs = _report_filter(scored, p).drop(columns=["row_a", "row_b"])
     fams = fams.merge(idx[[schema.DOC_ID, "local_share"]], on=schema.DOC_ID, how="left")
     return {
         "pairs": pairs,
@@ -347,7 +376,7 @@ def similarity_tables(
         "_counts": pd.DataFrame(
             {
                 "what": ["documents", "candidates", "boilerplate_shingles", "national_shingles"],
-                "n": [len(docs), len(cand), len(boiler), len(national)],
+                "n": [len(docs), n_candidates, len(boiler), len(national)],
             }
         ),
     }
@@ -358,6 +387,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--corpus", type=Path, required=True, help="folder written by ingest")
     parser.add_argument("--out", type=Path, required=True)
     d = SimilarityParams()
+    parser.add_argument(
+        "--national-model",
+        type=Path,
+        default=None,
+        help="text file of the national model agreement (default: text shared by >= 3 trusts)",
+    )
     parser.add_argument("--ngram", type=int, default=d.ngram, help="words per shingle")
     parser.add_argument("--num-perm", type=int, default=d.num_perm)
     parser.add_argument("--seed", type=int, default=d.seed)
@@ -418,7 +453,13 @@ def params_from_args(args: argparse.Namespace) -> SimilarityParams:
     )
 
 
-def write_outputs(tables: Mapping[str, pd.DataFrame], out: Path, params: SimilarityParams) -> None:
+def write_outputs(
+    tables: Mapping[str, pd.DataFrame],
+    out: Path,
+    params: SimilarityParams,
+    *,
+    national_model_file: Path | None = None,
+) -> None:
     """Write the tables and ``parameters.json`` (parameters, datasketch version, counts)."""
     from avtaleanalyse.io import provenance, write_csv, write_json, write_table
 
@@ -432,6 +473,15 @@ def write_outputs(tables: Mapping[str, pd.DataFrame], out: Path, params: Similar
         write_table(df, out / f"{name}.parquet", sort_by=[c for c in sort if c in df])
     write_csv(tables["delavtale6_summary"], out / "delavtale6_summary.csv")
     prov = provenance(stage="similarity", parameters={**asdict(params), "scheme": SCHEME})
+    prov["national_model"] = (
+        {
+            "source": "file",
+            "file": national_model_file.name,
+            "sha256": hashlib.sha256(national_model_file.read_bytes()).hexdigest(),
+        }
+        if national_model_file is not None
+        else {"source": "shared", "min_trusts": params.national_min_trusts}
+    )
     prov["counts"] = dict(
         zip(tables["_counts"]["what"], map(int, tables["_counts"]["n"]), strict=True)
     )
@@ -444,8 +494,10 @@ def main(args: argparse.Namespace) -> int:
 
     documents, sections = read_corpus(args.corpus)
     params = params_from_args(args)
-    tables = similarity_tables(documents, sections, params=params)
-    write_outputs(tables, Path(args.out), params)
+    nat_file = getattr(args, "national_model", None)
+    national_text = Path(nat_file).read_text(encoding="utf-8") if nat_file else None
+    tables = similarity_tables(documents, sections, params=params, national_text=national_text)
+    write_outputs(tables, Path(args.out), params, national_model_file=nat_file)
     t = tables["timings"]
     log.info(
         "similarity: %d documents, %d pairs, %d families in %.1f s",

@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,6 +33,7 @@ from avtaleanalyse.similarity.normalize import (
 __all__ = [
     "Shingled",
     "concat_shingled",
+    "in_sorted",
     "party_names",
     "shingle_hash",
     "shingle_partition",
@@ -97,12 +98,96 @@ def unique_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def unique_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Sorted distinct values and the index of each input value among them (sort-based)."""
     v = np.asarray(values)
-    order = np.argsort(v, kind="stable")
-    a = v[order]
+    order, a = _argsort(v)
     flag = np.concatenate(([True], a[1:] != a[:-1])) if len(a) else np.zeros(0, dtype=bool)
     inv = np.empty(len(v), dtype=np.int64)
     inv[order] = np.cumsum(flag) - 1
     return a[flag], inv
+
+
+def _argsort(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A sorting permutation of ``v`` and ``v`` sorted (ties in any order).
+
+    Unsigned values that leave room for the position in 64 bits are sorted together with it
+    as one key (a plain sort is several times faster than an argsort).
+    """
+    n = len(v)
+    if n > 1 and v.dtype.kind == "u" and v.dtype.itemsize <= 8:
+        bits = (n - 1).bit_length()
+        if v.dtype.itemsize * 8 + bits <= 64 or int(v.max()) >> (64 - bits) == 0:
+            key = (v.astype(np.uint64) << _U64(bits)) | np.arange(n, dtype=np.uint64)
+            key.sort()
+            order = (key & _U64((1 << bits) - 1)).astype(np.int64)
+            key >>= _U64(bits)
+            return order, key.astype(v.dtype)
+    order = np.argsort(v, kind="stable")
+    return order, v[order]
+
+
+def in_sorted(values: np.ndarray, ref: np.ndarray, *, chunk: int = 1 << 22) -> np.ndarray:
+    """``values ∈ ref`` for a sorted ``ref`` (exact; chunked, so the temporaries stay small).
+
+    A handful of reference values are compared directly; otherwise each chunk of values is
+    sorted first (a cache-friendly binary search).
+    """
+    values = np.asarray(values)
+    ref = np.asarray(ref)
+    out = np.zeros(len(values), dtype=bool)
+    if len(ref) == 0 or len(values) == 0:
+        return out
+    if len(ref) <= 8:
+        for s in range(0, len(values), chunk):
+            v, o = values[s : s + chunk], out[s : s + chunk]
+            for r in ref.tolist():
+                o |= v == r
+        return out
+    for s in range(0, len(values), chunk):
+        order, vs = _argsort(values[s : s + chunk])
+        pos = np.searchsorted(ref, vs)
+        pos[pos >= len(ref)] = 0
+        out[s + order] = ref[pos] == vs
+    return out
+
+
+def _gather(
+    values: np.ndarray, offsets: np.ndarray, rows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The CSR segments ``rows`` of ``values`` concatenated, and their lengths."""
+    rows = np.asarray(rows, dtype=np.int64)
+    lens = offsets[rows + 1] - offsets[rows]
+    if len(rows) and rows[-1] - rows[0] == len(rows) - 1 and (np.diff(rows) == 1).all():
+        return values[offsets[rows[0]] : offsets[rows[-1] + 1]], lens
+    out_off = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum(lens, out=out_off[1:])
+    idx = np.arange(int(out_off[-1]), dtype=np.int64) - np.repeat(
+        out_off[:-1] - offsets[rows], lens
+    )
+    return values[idx], lens
+
+
+def distinct_per_unit(
+    values: np.ndarray, lengths: np.ndarray, exclude: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct uint32 values of each consecutive segment, minus ``exclude`` (sorted).
+
+    Returns
+    -------
+    values : numpy.ndarray
+        uint32, segment after segment.
+    counts : numpy.ndarray
+        int64, how many values each segment kept.
+    """
+    n = len(lengths)
+    unit = np.repeat(np.arange(n, dtype=np.uint64), lengths)
+    combo = sorted_unique((unit << _U64(32)) | np.asarray(values, dtype=np.uint64))
+    del unit
+    vals = (combo & _U64(0xFFFFFFFF)).astype(np.uint32)
+    if exclude is not None and len(exclude):
+        keep = ~in_sorted(vals, exclude)
+        if not keep.all():
+            vals, combo = vals[keep], combo[keep]
+    counts = np.bincount((combo >> _U64(32)).astype(np.int64), minlength=n)
+    return vals, counts
 
 
 def _fmix64(h: np.ndarray) -> np.ndarray:
@@ -150,11 +235,16 @@ class Shingled:
         CSR layout of each unit's shingle hashes in text order (uint32): unit ``i`` has
         ``seq[seq_offsets[i]:seq_offsets[i+1]]``; shingle ``j`` covers tokens ``j..j+n-1``.
     set_offsets, sets : numpy.ndarray or None
-        CSR layout of each unit's sorted distinct shingle hashes (uint32); ``None`` after
-        :meth:`without_sets`.
+        CSR layout of each unit's sorted distinct shingle hashes (uint32). Without stored
+        ``sets`` (:meth:`without_sets`, bounded memory) a unit's set is rebuilt from its
+        sequence where needed; ``set_offsets`` then only gives the set sizes (``None``:
+        unknown, computed on demand).
     n_tokens : numpy.ndarray
         Number of comparison tokens per unit.
     ngram : int
+    excluded : numpy.ndarray or None
+        Sorted uint32 hashes left out of every set (:func:`~avtaleanalyse.similarity.
+        candidates.sets_without`); stored sets already lack them.
     """
 
     ids: np.ndarray
@@ -164,19 +254,39 @@ class Shingled:
     sets: np.ndarray | None
     n_tokens: np.ndarray
     ngram: int
+    excluded: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
 
+    @property
+    def has_sets(self) -> bool:
+        """Whether the sets are stored (otherwise rebuilt from the sequences on demand)."""
+        return self.sets is not None and self.set_offsets is not None
+
     def set_of(self, i: int) -> np.ndarray:
         """Sorted distinct shingle hashes of unit ``i`` (from the sequence if sets were dropped)."""
-        if self.sets is None or self.set_offsets is None:
-            return sorted_unique(self.seq_of(i))
-        return self.sets[self.set_offsets[i] : self.set_offsets[i + 1]]
+        if self.has_sets:
+            return self.sets[self.set_offsets[i] : self.set_offsets[i + 1]]
+        s = sorted_unique(self.seq_of(i))
+        if self.excluded is not None and len(self.excluded):
+            s = s[~in_sorted(s, self.excluded)]
+        return s
+
+    def sets_of(self, rows: Sequence[int] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Sets of the units ``rows`` at once: their values concatenated, and their sizes."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if self.has_sets:
+            return _gather(self.sets, self.set_offsets, rows)
+        vals, lens = _gather(self.seq, self.seq_offsets, rows)
+        return distinct_per_unit(vals, lens, self.excluded)
 
     def without_sets(self) -> Shingled:
-        """The same shingles without the stored sets (saves memory; sets recomputed on demand)."""
-        return dataclasses.replace(self, sets=None, set_offsets=None)
+        """The same shingles without the stored sets (saves memory; sets rebuilt on demand).
+
+        Their sizes are kept.
+        """
+        return dataclasses.replace(self, sets=None)
 
     def seq_of(self, i: int) -> np.ndarray:
         """Shingle hashes of unit ``i`` in text order."""
@@ -184,9 +294,12 @@ class Shingled:
 
     def set_sizes(self) -> np.ndarray:
         """Number of distinct shingles per unit."""
-        if self.set_offsets is None:
-            return np.array([len(self.set_of(i)) for i in range(len(self))], dtype=np.int64)
-        return np.diff(self.set_offsets)
+        if self.set_offsets is not None:
+            return np.diff(self.set_offsets)
+        out = np.zeros(len(self), dtype=np.int64)
+        for lo, hi in _unit_blocks(self.seq_offsets, 1 << 22):
+            out[lo:hi] = self.sets_of(np.arange(lo, hi))[1]
+        return out
 
     def take(self, idx: Sequence[int]) -> Shingled:
         """A new :class:`Shingled` with the units at positions ``idx``."""
@@ -201,7 +314,19 @@ class Shingled:
             sets=np.concatenate(sets) if sets else np.empty(0, np.uint32),
             n_tokens=self.n_tokens[idx],
             ngram=self.ngram,
+            excluded=self.excluded,
         )
+
+
+def _unit_blocks(offsets: np.ndarray, size: int):
+    """``(lo, hi)`` ranges of whole units holding about ``size`` values each (at least one unit)."""
+    n = len(offsets) - 1
+    lo = 0
+    while lo < n:
+        hi = int(np.searchsorted(offsets, offsets[lo] + size, side="right")) - 1
+        hi = min(max(hi, lo + 1), n)
+        yield lo, hi
+        lo = hi
 
 
 def _offsets(lengths: Sequence[int]) -> np.ndarray:
@@ -261,8 +386,8 @@ def shingle_partition(
     hfs = units[schema.HEALTH_TRUST].tolist() if schema.HEALTH_TRUST in units else [None] * n
     raw_docs = [raw_tokens(t) for t in texts]
     raw_len = np.array([len(t) for t in raw_docs], dtype=np.int64)
-    flat = list(itertools.chain.from_iterable(raw_docs))
-    codes, uniques = pd.factorize(pd.Series(flat, dtype=object), sort=False)
+    flat = np.array(list(itertools.chain.from_iterable(raw_docs)), dtype=object)
+    codes, uniques = pd.factorize(flat, sort=False)
     codes = np.asarray(codes, dtype=np.int64)
     uniques = list(uniques) + [PARTY_TOKEN]
     party_code = len(uniques) - 1
@@ -368,30 +493,97 @@ def shingle_partition(
     )
 
 
-def concat_shingled(parts: Sequence[Shingled]) -> Shingled:
-    """Concatenate partition results (in order)."""
-    if len(parts) == 1:
-        return parts[0]
-    ngrams = {p.ngram for p in parts}
-    if len(ngrams) > 1:
-        raise ValueError(f"cannot concatenate shingles of different n-gram sizes: {ngrams}")
+class _Appender:
+    """Append-only array kept in large fixed-size chunks, joined once at the end.
 
-    no_sets = any(p.sets is None for p in parts)
+    Chunks are far above the allocator's mmap threshold, so each one freed while joining
+    goes straight back to the operating system: the peak is the result plus one chunk,
+    not the parts plus their concatenation.
+    """
 
-    def cat_off(offs: list[np.ndarray]) -> np.ndarray:
-        out = [np.zeros(1, dtype=np.int64)]
-        base = 0
-        for o in offs:
-            out.append(o[1:] + base)
-            base += int(o[-1])
-        return np.concatenate(out)
+    def __init__(self, dtype: np.dtype, chunk: int = 1 << 24) -> None:
+        self.dtype = np.dtype(dtype)
+        self.chunk = chunk
+        self.chunks: list[np.ndarray] = []
+        self.fill = 0
+        self.total = 0
 
+    def append(self, values: np.ndarray) -> None:
+        pos = 0
+        while pos < len(values):
+            if not self.chunks or self.fill == self.chunk:
+                self.chunks.append(np.empty(self.chunk, dtype=self.dtype))
+                self.fill = 0
+            take = min(len(values) - pos, self.chunk - self.fill)
+            self.chunks[-1][self.fill : self.fill + take] = values[pos : pos + take]
+            self.fill += take
+            pos += take
+        self.total += len(values)
+
+    def join(self) -> np.ndarray:
+        out = np.empty(self.total, dtype=self.dtype)
+        pos = 0
+        while self.chunks:
+            c = self.chunks.pop(0)
+            k = min(len(c), self.total - pos)
+            out[pos : pos + k] = c[:k]
+            pos += k
+            del c
+        return out
+
+
+def concat_shingled(parts: Iterable[Shingled]) -> Shingled:
+    """Concatenate partition results (in order).
+
+    ``parts`` may be a generator: each part is copied into the result as it arrives and can
+    be freed at once, so the partitions never all exist beside their concatenation.
+    """
+    it = iter(parts)
+    first = next(it, None)
+    if first is None:
+        raise ValueError("no partitions to concatenate")
+    second = next(it, None)
+    if second is None:
+        return first
+    ngram, excluded = first.ngram, first.excluded
+    seq = _Appender(first.seq.dtype)
+    sets: _Appender | None = _Appender(np.uint32) if first.has_sets else None
+    ids, n_tokens, seq_len, set_len = [], [], [], []
+    have_sizes = True
+    rest = itertools.chain((first, second), it)
+    del first, second
+    for p in rest:
+        if p.ngram != ngram:
+            raise ValueError(
+                f"cannot concatenate shingles of different n-gram sizes: {{{ngram}, {p.ngram}}}"
+            )
+        if not _same_excluded(p.excluded, excluded):
+            raise ValueError("cannot concatenate shingles with different exclusions")
+        ids.append(p.ids)
+        n_tokens.append(p.n_tokens)
+        seq_len.append(np.diff(p.seq_offsets))
+        seq.append(p.seq)
+        have_sizes = have_sizes and p.set_offsets is not None
+        if have_sizes:
+            set_len.append(np.diff(p.set_offsets))
+        if sets is not None and p.has_sets:
+            sets.append(p.sets)
+        else:
+            sets = None
+        del p
     return Shingled(
-        ids=np.concatenate([p.ids for p in parts]),
-        seq_offsets=cat_off([p.seq_offsets for p in parts]),
-        seq=np.concatenate([p.seq for p in parts]),
-        set_offsets=None if no_sets else cat_off([p.set_offsets for p in parts]),
-        sets=None if no_sets else np.concatenate([p.sets for p in parts]),
-        n_tokens=np.concatenate([p.n_tokens for p in parts]),
-        ngram=ngrams.pop(),
+        ids=np.concatenate(ids),
+        seq_offsets=_offsets(np.concatenate(seq_len)),
+        seq=seq.join(),
+        set_offsets=_offsets(np.concatenate(set_len)) if have_sizes else None,
+        sets=sets.join() if sets is not None and have_sizes else None,
+        n_tokens=np.concatenate(n_tokens),
+        ngram=ngram,
+        excluded=excluded,
     )
+
+
+def _same_excluded(a: np.ndarray | None, b: np.ndarray | None) -> bool:
+    if a is None or len(a) == 0:
+        return b is None or len(b) == 0
+    return b is not None and np.array_equal(a, b)

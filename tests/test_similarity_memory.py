@@ -1,0 +1,214 @@
+"""Bounded-memory paths of the similarity stage give exactly what the plain paths give.
+
+Sets rebuilt from the sequences (no stored sets), streamed concatenation of partitions,
+the dense/sparse overlap products, the fast sort helpers, incremental de-duplication of
+LSH candidates and the id-rank ordering of scored pairs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from avtaleanalyse.similarity import candidates as cand_mod
+from avtaleanalyse.similarity import shingles as sh_mod
+from avtaleanalyse.similarity.candidates import (
+    _component_overlaps,
+    band_keys,
+    lsh_candidates,
+    lsh_params,
+    member_mask,
+    overlap_counts,
+    pairs_from_band_keys,
+    score_pairs,
+    sets_without,
+)
+from avtaleanalyse.similarity.minhash import pair_minhash_jaccard, signatures
+from avtaleanalyse.similarity.normalize import normalize_tokens, token_spans
+from avtaleanalyse.similarity.shingles import (
+    concat_shingled,
+    in_sorted,
+    shingle_partition,
+    unique_inverse,
+)
+from avtaleanalyse.similarity.synthetic import synthetic_corpus
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    docs, _ = synthetic_corpus(n_trusts=3, n_agreements=2, n_municipalities=6, seed=5)
+    return docs, shingle_partition(docs)
+
+
+def _python_sets(sh, exclude=()):
+    ex = {int(x) for x in exclude}
+    return [set(sh.seq_of(i).tolist()) - ex for i in range(len(sh))]
+
+
+def test_sets_rebuilt_from_sequences_equal_stored_sets(corpus):
+    _, sh = corpus
+    drop = np.unique(np.concatenate([sh.set_of(0)[:7], sh.set_of(3)[-5:]]))
+    stored = sets_without(sh, drop)
+    lazy = sets_without(sh.without_sets(), drop)
+    assert lazy.sets is None and not lazy.has_sets
+    assert np.array_equal(lazy.set_sizes(), stored.set_sizes())
+    for i in range(len(sh)):
+        assert np.array_equal(lazy.set_of(i), stored.set_of(i))
+    rows = np.array([5, 1, 2, 9])
+    for x in (stored, lazy):
+        vals, lens = x.sets_of(rows)
+        assert np.array_equal(vals, np.concatenate([stored.set_of(int(r)) for r in rows]))
+        assert np.array_equal(lens, stored.set_sizes()[rows])
+    want = _python_sets(sh, drop)
+    assert [set(lazy.set_of(i).tolist()) for i in range(len(sh))] == want
+    # chained exclusions accumulate; sizes without any stored offsets are recomputed
+    more = sh.set_of(1)[:3]
+    twice = sets_without(lazy, more)
+    assert set(twice.excluded.tolist()) == set(drop.tolist()) | set(more.tolist())
+    bare = sets_without(sh.without_sets(), np.empty(0, np.uint32))
+    assert np.array_equal(bare.set_sizes(), sh.set_sizes())
+    unknown = dataclasses.replace(sh, sets=None, set_offsets=None)
+    assert np.array_equal(unknown.set_sizes(), sh.set_sizes())
+    assert np.array_equal(sets_without(unknown, drop).set_sizes(), stored.set_sizes())
+
+
+def test_signatures_and_scores_without_stored_sets(corpus):
+    _, sh = corpus
+    drop = np.unique(sh.set_of(2)[:20])
+    stored = sets_without(sh, drop)
+    lazy = sets_without(sh.without_sets(), drop)
+    sig = signatures(stored)
+    assert np.array_equal(signatures(lazy), sig)
+    assert np.array_equal(signatures(lazy, block=64), sig)  # many small blocks
+    assert np.array_equal(signatures(sh.without_sets(), exclude=drop), sig)
+    cand = lsh_candidates(sig, threshold=0.3)
+    assert len(cand) > 10
+    a = score_pairs(stored, cand, signatures=sig)
+    b = score_pairs(lazy, cand, signatures=sig)
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_streamed_concatenation_equals_the_whole(corpus, monkeypatch):
+    docs, sh = corpus
+    parts = [shingle_partition(docs.iloc[s : s + 5]) for s in range(0, len(docs), 5)]
+    # tiny chunks: the appender crosses chunk borders inside a partition
+    monkeypatch.setattr(sh_mod._Appender.__init__, "__defaults__", (17,))
+    whole = concat_shingled(p for p in parts)
+    for f in ("ids", "seq_offsets", "seq", "set_offsets", "sets", "n_tokens"):
+        assert np.array_equal(getattr(whole, f), getattr(sh, f)), f
+    lazy = concat_shingled(p.without_sets() for p in parts)
+    assert lazy.sets is None
+    assert np.array_equal(lazy.seq, sh.seq)
+    assert np.array_equal(lazy.set_sizes(), sh.set_sizes())
+    assert concat_shingled(iter(parts[:1])) is parts[0]
+    with pytest.raises(ValueError):
+        concat_shingled([])
+
+
+def test_overlaps_dense_and_sparse_blocks_equal_python_sets(corpus):
+    _, sh = corpus
+    n = len(sh)
+    sets = _python_sets(sh)
+    rng = np.random.default_rng(0)
+    pairs = np.array([(i, j) for i in range(n) for j in range(i, n) if rng.random() < 0.3])
+    want = np.array([len(sets[i] & sets[j]) for i, j in pairs])
+    assert np.array_equal(overlap_counts(sh, pairs), want)
+    assert np.array_equal(overlap_counts(sh.without_sets(), pairs), want)
+    members = np.arange(n)
+    for share, block_bytes, rows in ((0.0, 1 << 26, 2000), (1.0, 1 << 26, 4), (0.2, 64, 3)):
+        got = _component_overlaps(
+            sh,
+            members,
+            pairs[:, 0],
+            pairs[:, 1],
+            block_rows=rows,
+            dense_share=share,
+            max_block_bytes=block_bytes,
+        )
+        assert np.array_equal(got, want), (share, block_bytes, rows)
+
+
+def test_sort_helpers_equal_numpy():
+    rng = np.random.default_rng(1)
+    for dtype, hi in ((np.uint32, 2**32), (np.uint64, 2**44), (np.uint64, 2**63), (np.int64, 50)):
+        v = rng.integers(0, hi, 5000, dtype=np.uint64).astype(dtype)
+        v[::7] = v[0]
+        uniq, inv = unique_inverse(v)
+        u2, i2 = np.unique(v, return_inverse=True)
+        assert np.array_equal(uniq, u2) and np.array_equal(inv, i2.ravel())
+        for n_ref in (0, 1, 3, 8, 9, 300):
+            ref = np.sort(rng.choice(v, n_ref)) if n_ref else v[:0]
+            assert np.array_equal(in_sorted(v, ref, chunk=999), np.isin(v, ref))
+            assert np.array_equal(member_mask(v, ref), np.isin(v, ref))
+    assert unique_inverse(np.array([], dtype=np.uint32))[1].shape == (0,)
+
+
+def test_candidates_deduplicated_in_steps_equal_at_once(corpus, monkeypatch):
+    _, sh = corpus
+    sig = signatures(sh)
+    b, r = lsh_params(0.3, sig.shape[1])
+    keys = band_keys(sig, bands=b, rows=r)
+    once = pairs_from_band_keys(keys)
+    monkeypatch.setattr(cand_mod, "_DEDUP_AT", 1)
+    stepwise = pairs_from_band_keys(keys)
+    assert np.array_equal(once, stepwise)
+    assert pairs_from_band_keys(keys[:1]).shape == (0, 2)
+    # keys from whole uint64 signatures equal keys from column-by-column conversion
+    assert np.array_equal(band_keys(sig.astype(np.uint64), bands=b, rows=r), keys)
+
+
+def test_scored_pairs_ordered_as_sorted_strings():
+    docs = pd.DataFrame(
+        {
+            "doc_id": ["b10", "a", "b2", "ø", "B", "a1"],
+            "text": ["x y z w v u t s r q"] * 6,
+        }
+    )
+    sh = shingle_partition(docs, common_form=False, ngram=2)
+    pairs = np.array([(i, j) for i in range(6) for j in range(i + 1, 6)])[::-1]
+    got = score_pairs(sh, pairs, signatures=signatures(sh))
+    ids = sh.ids.astype(str)
+    a, b = ids[pairs[:, 0]], ids[pairs[:, 1]]
+    swap = a > b
+    want = pd.DataFrame({"doc_a": np.where(swap, b, a), "doc_b": np.where(swap, a, b)}).sort_values(
+        ["doc_a", "doc_b"], kind="mergesort"
+    )
+    assert got["doc_a"].tolist() == want["doc_a"].tolist()
+    assert got["doc_b"].tolist() == want["doc_b"].tolist()
+    assert got["doc_a"].dtype == want["doc_a"].dtype
+    empty = score_pairs(sh, np.empty((0, 2), dtype=np.int64))
+    assert empty["doc_a"].dtype == want["doc_a"].dtype and len(empty) == 0
+
+
+def test_pair_minhash_jaccard_is_the_share_of_equal_values():
+    rng = np.random.default_rng(2)
+    sigs = rng.integers(0, 3, size=(40, 128)).astype(np.uint32)
+    a, b = rng.integers(0, 40, 500), rng.integers(0, 40, 500)
+    want = (sigs[a] == sigs[b]).mean(axis=1)
+    assert np.array_equal(pair_minhash_jaccard(sigs, a, b, chunk=7), want)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        " § 3. ",
+        "Stord kommune og Helse Fonna HF avtalar 3 punkt.",
+        "abc abc abcabc abc_d e\u0301 x²y ½ ٣ ﬁ",
+        "Xx kommune, Nord-Fron kommune og Helse Fonna HF-en",
+    ],
+)
+def test_token_spans_match_the_regex_offsets(text):
+    nfc = unicodedata.normalize("NFC", text)
+    toks, spans = normalize_tokens(text, parties=["Stord"], common_form=False)
+    assert spans.shape == (len(toks), 2) and spans.dtype == np.int64
+    assert np.array_equal(token_spans(text, parties=["Stord"]), spans)
+    matches = [m.span() for m in re.finditer(r"\w+", nfc)]
+    starts = {a for a, _ in matches}
+    ends = {b for _, b in matches}
+    assert all(a in starts and b in ends for a, b in spans.tolist())
