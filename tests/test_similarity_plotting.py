@@ -42,8 +42,15 @@ def test_heatmap_orders_by_trust(tables):
 def test_other_plots(tables):
     s = tables["delavtale6_summary"]
     assert s.loc[0, "mean"] > s.loc[1, "mean"]
-    fig = plot_within_across(tables["delavtale6_pairs"])
+    pairs = tables["delavtale6_pairs"]
+    fig = plot_within_across(pairs)
     assert fig.axes[0].get_xlabel() == "Jaccard-likhet"
+    within = pairs.loc[pairs["within_hf"], "jaccard"].median()
+    title = fig.axes[0].get_title(loc="left") or fig.axes[0].get_title()
+    assert f"innen HF median {within:.2f}".replace(".", ",") in title
+    fig.canvas.draw()
+    assert not any("." in t.get_text() for t in fig.axes[0].get_xticklabels())
+    assert any("n = " in t.get_text() for t in fig.texts)
     fig = plot_standardisation(tables["standardisation_summary"])
     assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == [
         "Nasjonal modell", "Regional mal", "Lokal tekst"

@@ -13,7 +13,13 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from avtaleanalyse import schema
-from avtaleanalyse.plotting.style import caption, figure_style, format_share, percent_axis
+from avtaleanalyse.plotting.style import (
+    caption,
+    figure_style,
+    format_number,
+    format_share,
+    percent_axis,
+)
 
 __all__ = [
     "OKABE_ITO",
@@ -105,18 +111,29 @@ def plot_within_across(
     -------
     matplotlib.figure.Figure
     """
-    fig, ax = _fig_ax(ax, (7, 4))
-    edges = np.linspace(0, 1, bins + 1)
-    for flag, name, colour in ((True, "Innen samme HF", OKABE_ITO[0]),
-                               (False, "Mellom HF", OKABE_ITO[1])):  # fmt: skip
-        v = pairs.loc[pairs["within_hf"] == flag, measure].astype(float)
-        if len(v):
-            ax.hist(v, bins=edges, alpha=0.7, color=colour, label=f"{name} (n = {len(v)})",
-                    density=True)  # fmt: skip
-    ax.set_xlabel(_MEASURE_LABELS.get(measure, measure))
-    ax.set_ylabel("Tetthet")
-    ax.set_title("Delavtale 6: likhet innen og mellom helseforetak")
-    ax.legend(frameon=False)
+    medians = {}
+    with figure_style():
+        fig, ax = _fig_ax(ax, (7, 4))
+        edges = np.linspace(0, 1, bins + 1)
+        for flag, name, colour in ((True, "Innen samme HF", OKABE_ITO[0]),
+                                   (False, "Mellom HF", OKABE_ITO[1])):  # fmt: skip
+            v = pairs.loc[pairs["within_hf"] == flag, measure].astype(float)
+            if len(v):
+                medians[flag] = float(v.median())
+                ax.hist(v, bins=edges, alpha=0.7, color=colour, density=True,
+                        label=f"{name} (n = {format_number(len(v))})")  # fmt: skip
+        ax.set_xlabel(_MEASURE_LABELS.get(measure, measure))
+        ax.set_ylabel("Tetthet")
+        if len(medians) == 2:
+            ax.set_title(
+                "Delavtale 6: likhet innen HF median "
+                f"{format_number(medians[True], decimals=2)}, mellom HF "
+                f"{format_number(medians[False], decimals=2)}"
+            )
+        else:
+            ax.set_title("Delavtale 6: likhet innen og mellom helseforetak")
+        ax.legend(frameon=False)
+        caption(fig, "Alle par av avtaler om § 6-2 nr. 6 (kompetanseoverføring)", n=len(pairs))
     return fig
 
 
