@@ -24,6 +24,10 @@ the text it shares with any other party's document in the corpus
 
 from __future__ import annotations
 
+import multiprocessing as mp
+from collections import deque
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -31,12 +35,7 @@ import numpy as np
 import pandas as pd
 
 from avtaleanalyse import schema
-from avtaleanalyse.similarity.normalize import (
-    final_token,
-    mask_token_list,
-    normalize_tokens,
-    raw_tokens,
-)
+from avtaleanalyse.similarity.normalize import comparison_slice, nfc, normalize_tokens
 from avtaleanalyse.similarity.prototypes import Prototypes, covered_tokens, runs
 from avtaleanalyse.similarity.shingles import Shingled, party_names, sorted_unique
 
@@ -47,11 +46,16 @@ __all__ = [
     "classify_runs",
     "first_positions",
     "is_variant",
+    "position_index",
     "singleton_references",
 ]
 
 #: Kinds of run that count as local text.
 LOCAL_KINDS = frozenset({"added", "edited"})
+
+#: Base members whose positions and tokens a :class:`FamilyAligner` keeps at a time (the
+#: cache is emptied when full: memory stays bounded on corpora of any size).
+_BASE_CACHE = 512
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,25 @@ def first_positions(seq: np.ndarray) -> dict[int, int]:
     for j, h in enumerate(seq.tolist()):
         out.setdefault(h, j)
     return out
+
+
+def position_index(seq: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct hashes of ``seq`` and the index of each one's first occurrence.
+
+    The array form of :func:`first_positions` (a few bytes per shingle, not a dict entry).
+    """
+    uniq, first = np.unique(np.asarray(seq), return_index=True)
+    return uniq, first.astype(np.int64)
+
+
+def _lookup(index: tuple[np.ndarray, np.ndarray], hashes: np.ndarray) -> np.ndarray:
+    """First position of each hash in the indexed sequence, -1 where absent."""
+    uniq, first = index
+    if not len(uniq) or not len(hashes):
+        return np.full(len(hashes), -1, dtype=np.int64)
+    pos = np.searchsorted(uniq, hashes)
+    pos[pos >= len(uniq)] = 0
+    return np.where(uniq[pos] == hashes, first[pos], -1)
 
 
 def is_variant(tokens: list[str], base_tokens: list[str], *, min_ratio: float = 0.7) -> bool:
@@ -114,9 +137,9 @@ def _trigram_dice(a: str, b: str) -> float:
     return 2 * len(ga & gb) / total if total else 0.0
 
 
-def _trigrams(s: str) -> set[str]:
+def _trigrams(s: str) -> set[tuple[str, str, str]]:
     s = f" {s} "
-    return {s[i : i + 3] for i in range(len(s) - 2)}
+    return set(zip(s, s[1:], s[2:], strict=False))
 
 
 def classify_runs(
@@ -129,7 +152,7 @@ def classify_runs(
     *,
     ngram: int,
     min_tokens: int,
-    base_positions: dict[int, int] | None = None,
+    base_index: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> list[Run]:
     """The uncovered runs of one document, each placed against the base and classified.
 
@@ -147,8 +170,8 @@ def classify_runs(
         Shingle length in tokens.
     min_tokens
         Shorter uncovered runs are skipped.
-    base_positions
-        :func:`first_positions` of ``base_seq``, to reuse across the members of a family.
+    base_index
+        :func:`position_index` of ``base_seq``, to reuse across the members of a family.
 
     Returns
     -------
@@ -166,23 +189,30 @@ def classify_runs(
         hit_idx = np.flatnonzero(consensus[pos] == seq)
     else:
         hit_idx = np.empty(0, dtype=np.int64)
-    bpos = base_positions if base_positions is not None else first_positions(base_seq)
+    index = base_index if base_index is not None else position_index(base_seq)
     # left anchor: last consensus shingle ending before a; right: first starting at >= b
     starts = np.array([a for a, _ in uncovered], dtype=np.int64)
     ends = np.array([b for _, b in uncovered], dtype=np.int64)
-    left = (np.searchsorted(hit_idx, starts - k + 1, side="left") - 1).tolist()
-    right = np.searchsorted(hit_idx, ends, side="left").tolist()
-    hits = seq[hit_idx].tolist()
-    n_hits = len(hits)
+    left = np.searchsorted(hit_idx, starts - k + 1, side="left") - 1
+    right = np.searchsorted(hit_idx, ends, side="left")
+    n_hits = len(hit_idx)
+    hits = seq[hit_idx]
+    # the anchors' first positions in the base (-1: no anchor, or not in the base)
+    pl = np.full(len(uncovered), -1, dtype=np.int64)
+    pr = np.full(len(uncovered), -1, dtype=np.int64)
+    ok_l, ok_r = left >= 0, right < n_hits
+    pl[ok_l] = _lookup(index, hits[left[ok_l]])
+    pr[ok_r] = _lookup(index, hits[right[ok_r]])
+    # consensus tokens of the base before each position: "any in ga:gb" in one subtraction
     base_cov = np.asarray(base_consensus_covered, dtype=bool)
+    cum = np.zeros(len(base_cov) + 1, dtype=np.int64)
+    np.cumsum(base_cov, out=cum[1:])
     out = []
-    for (a, b), li, ri in zip(uncovered, left, right, strict=True):
+    for (a, b), left_pos, right_pos in zip(uncovered, pl.tolist(), pr.tolist(), strict=True):
         kind, ga, gb = "added", 0, 0
-        pl = bpos.get(hits[li]) if 0 <= li < n_hits else None
-        pr = bpos.get(hits[ri]) if ri < n_hits else None
-        if pl is not None and pr is not None and pr > pl + k:
-            ga, gb = pl + k, pr
-            kind = "edited" if base_cov[ga:gb].any() else "slot"
+        if left_pos >= 0 and right_pos >= 0 and right_pos > left_pos + k:
+            ga, gb = left_pos + k, right_pos
+            kind = "edited" if cum[min(gb, len(base_cov))] > cum[min(ga, len(base_cov))] else "slot"
         out.append(Run(a, b, kind, ga, gb))
     return out
 
@@ -293,12 +323,18 @@ class FamilyAligner:
             if self._docs is not None
             else {}
         )
+        # the columns as Series once: selecting a column from the frame costs far more
+        # than reading one value from it
+        cols = (schema.TEXT, schema.MUNICIPALITIES, schema.HEALTH_TRUST, schema.LANGUAGE_FORM)
+        self._cols = (
+            {c: self._docs[c] for c in cols if c in self._docs} if self._docs is not None else {}
+        )
         self._bases: dict[tuple[str, str], tuple] = {}
         self._tokens: dict[str, tuple[list[str], np.ndarray]] = {}
         self._base_tokens: dict[str, tuple[list[str], np.ndarray]] = {}
-        self._masked: dict[str, tuple[list[str], str]] = {}
-        self._base_masked: dict[str, tuple[list[str], str]] = {}
+        self._base_words: dict[tuple[str, int, int], list[str]] = {}
         self._runs: dict[str, list[Run]] = {}
+        self._slicers: dict[str, object] = {}
 
     @property
     def has_texts(self) -> bool:
@@ -308,8 +344,7 @@ class FamilyAligner:
     def meta(self, doc_id: str) -> dict:
         """``text``, ``municipalities``, ``health_trust``, ``language_form`` of one document."""
         i = self._doc_pos[doc_id]
-        cols = (schema.TEXT, schema.MUNICIPALITIES, schema.HEALTH_TRUST, schema.LANGUAGE_FORM)
-        return {c: self._docs[c].iat[i] for c in cols if c in self._docs}
+        return {c: col.iat[i] for c, col in self._cols.items()}
 
     def reference(self, doc_id: str) -> str | None:
         """The member ``doc_id`` is compared with (the base, or the runner-up for the base)."""
@@ -335,7 +370,7 @@ class FamilyAligner:
                 language_form=str(m.get(schema.LANGUAGE_FORM) or "bokmal"),
                 common_form=self.common_form,
             )
-            if not base and len(cache) > 64:
+            if len(cache) > (_BASE_CACHE if base else 64):
                 cache.clear()
             cache[doc_id] = got
         return got
@@ -343,22 +378,54 @@ class FamilyAligner:
     def words(self, doc_id: str, start: int, end: int, *, base: bool = False) -> list[str]:
         """Comparison tokens ``start:end`` of a document, without locating every token.
 
-        Cheaper than :meth:`tokens` when only a few runs are compared: the raw tokens are
-        masked (party names) for the whole text, the common form only for the slice.
+        The text is tokenised from the document's last mark before ``start``
+        (:attr:`Shingled.marks`, :func:`~avtaleanalyse.similarity.normalize.
+        comparison_slice`), or from its start when the shingles carry no marks. Slices of
+        base members are kept (``base=True``): every member of the family asks for them.
         """
-        cache = self._base_masked if base else self._masked
-        got = cache.get(doc_id)
-        if got is None:
-            m = self.meta(doc_id)
-            raw = raw_tokens(str(m.get(schema.TEXT) or ""))
-            parties = party_names(m.get(schema.MUNICIPALITIES), m.get(schema.HEALTH_TRUST))
-            lf = "nynorsk" if m.get(schema.LANGUAGE_FORM) == "nynorsk" else "bokmal"
-            got = (mask_token_list(raw, parties)[0], lf)
-            if not base and len(cache) > 64:
-                cache.clear()
-            cache[doc_id] = got
-        toks, lf = got
-        return [final_token(t, lf, self.common_form) for t in toks[start:end]]
+        key = (doc_id, start, end)
+        if base:
+            got = self._base_words.get(key)
+            if got is not None:
+                return got
+        got = self._slicer(doc_id)(start, end)
+        if base:
+            if len(self._base_words) > _BASE_CACHE * 16:
+                self._base_words.clear()
+            self._base_words[key] = got
+        return got
+
+    def _slicer(self, doc_id: str):
+        """``(start, end) -> comparison tokens`` for one document (its text read once)."""
+        got = self._slicers.get(doc_id)
+        if got is not None:
+            return got
+        m = self.meta(doc_id)
+        text = nfc(str(m.get(schema.TEXT) or ""))
+        marks = self.sh.marks_of(self.row[doc_id])
+        if marks is None or not len(marks):
+            marks = np.zeros((1, 2), dtype=np.int64)
+        mark_tokens = marks[:, 1]
+        parties = party_names(m.get(schema.MUNICIPALITIES), m.get(schema.HEALTH_TRUST))
+        lf = str(m.get(schema.LANGUAGE_FORM) or "bokmal")
+
+        def cut(start: int, end: int) -> list[str]:
+            k = max(int(np.searchsorted(mark_tokens, start, side="right")) - 1, 0)
+            return comparison_slice(
+                text,
+                start,
+                end,
+                mark_char=int(marks[k, 0]),
+                mark_token=int(marks[k, 1]),
+                parties=parties,
+                language_form=lf,
+                common_form=self.common_form,
+            )
+
+        if len(self._slicers) >= 8:  # a document and its base are asked for in turn
+            self._slicers.clear()
+        self._slicers[doc_id] = cut
+        return cut
 
     def _base(self, fam: str, base: str) -> tuple:
         key = (fam, base)
@@ -369,9 +436,11 @@ class FamilyAligner:
             cons = self.sets[fam]
             got = (
                 bseq,
-                first_positions(bseq),
+                position_index(bseq),
                 covered_tokens(bseq, int(self.sh.n_tokens[rb]), cons, self.sh.ngram),
             )
+            if len(self._bases) > _BASE_CACHE:
+                self._bases.clear()
             self._bases[key] = got
         return got
 
@@ -391,6 +460,50 @@ class FamilyAligner:
             cov |= covered_tokens(seq, n, ref, k)
         return cov
 
+    def classify(
+        self,
+        items: Iterable[tuple[str, np.ndarray]],
+        *,
+        min_tokens: int,
+        n_jobs: int = 1,
+        batch: int = 200,
+    ) -> None:
+        """Classify the runs of many documents at once (then read with :meth:`runs`).
+
+        ``items``: ``(doc_id, covered)`` pairs, consumed as they come (a generator works).
+        With ``n_jobs > 1`` (where processes can be forked) batches of documents are
+        classified in ``n_jobs`` worker processes, which share this aligner's arrays with
+        the parent rather than copying them; the runs are the same as in one process.
+        """
+        if n_jobs <= 1 or "fork" not in mp.get_all_start_methods():
+            for doc_id, covered in items:
+                self.runs(doc_id, covered, min_tokens=min_tokens)
+            return
+        global _WORKER_ALIGNER
+        _WORKER_ALIGNER = self  # what the forked workers see
+        try:
+            with ProcessPoolExecutor(n_jobs, mp_context=mp.get_context("fork")) as ex:
+                pending: deque = deque()
+                todo: list[tuple[str, np.ndarray, int]] = []
+
+                def collect(limit: int) -> None:
+                    while len(pending) > limit:
+                        self._runs.update(pending.popleft().result())
+
+                for doc_id, covered in items:
+                    if doc_id in self._runs:
+                        continue
+                    todo.append((doc_id, np.asarray(covered, dtype=bool), min_tokens))
+                    if len(todo) >= batch:
+                        pending.append(ex.submit(_classify_batch, todo))
+                        todo = []
+                        collect(4 * n_jobs)  # bounded: the parent does not run far ahead
+                if todo:
+                    pending.append(ex.submit(_classify_batch, todo))
+                collect(0)
+        finally:
+            _WORKER_ALIGNER = None
+
     def runs(self, doc_id: str, covered: np.ndarray, *, min_tokens: int) -> list[Run]:
         """Uncovered runs of ``doc_id`` (``covered``: its per-token template coverage).
 
@@ -409,9 +522,9 @@ class FamilyAligner:
         seq = self.sh.seq_of(r)
         if cons is None or not len(cons) or base is None:
             cons = np.empty(0, dtype=np.uint32)
-            bseq, bpos, bcov = np.empty(0, dtype=np.uint32), {}, np.zeros(0, dtype=bool)
+            bseq, bidx, bcov = np.empty(0, dtype=np.uint32), None, np.zeros(0, dtype=bool)
         else:
-            bseq, bpos, bcov = self._base(fam, base)
+            bseq, bidx, bcov = self._base(fam, base)
         out = classify_runs(
             seq,
             int(self.sh.n_tokens[r]),
@@ -421,7 +534,7 @@ class FamilyAligner:
             bcov,
             ngram=self.sh.ngram,
             min_tokens=min_tokens,
-            base_positions=bpos,
+            base_index=bidx,
         )
         if not self.has_texts or not any(x.kind == "edited" for x in out):
             return out
@@ -436,3 +549,15 @@ class FamilyAligner:
             else x
             for x in out
         ]
+
+
+#: The aligner a forked worker of :meth:`FamilyAligner.classify` works with.
+_WORKER_ALIGNER: FamilyAligner | None = None
+
+
+def _classify_batch(batch: list[tuple[str, np.ndarray, int]]) -> dict[str, list[Run]]:
+    """Runs of a batch of documents, in a worker forked by :meth:`FamilyAligner.classify`."""
+    aligner = _WORKER_ALIGNER
+    if aligner is None:  # pragma: no cover - only if the worker was not forked
+        raise RuntimeError("no aligner in this worker process")
+    return {d: aligner._classify(d, cov, m) for d, cov, m in batch}

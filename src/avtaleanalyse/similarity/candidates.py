@@ -202,16 +202,7 @@ def sets_without(shingled: Shingled, exclude: np.ndarray | None) -> Shingled:
     offs = shingled.set_offsets.copy()
     offs[1:] -= np.cumsum(per_unit)
     both = ex if prev is None or len(prev) == 0 else sorted_unique(np.concatenate([prev, ex]))
-    return Shingled(
-        ids=shingled.ids,
-        seq_offsets=shingled.seq_offsets,
-        seq=shingled.seq,
-        set_offsets=offs,
-        sets=shingled.sets[keep],
-        n_tokens=shingled.n_tokens,
-        ngram=shingled.ngram,
-        excluded=both,
-    )
+    return dataclasses.replace(shingled, set_offsets=offs, sets=shingled.sets[keep], excluded=both)
 
 
 def _incidence(shingled: Shingled, rows: np.ndarray) -> sp.csr_matrix:

@@ -75,68 +75,23 @@ def _drop_short_runs(mask: np.ndarray, tok_off: np.ndarray, min_run: int) -> np.
     return mask & (run_len[run_id] >= min_run)
 
 
-def document_indices(
-    shingled: Shingled,
-    families: pd.DataFrame,
-    prototypes: Prototypes,
+def _uncovered(
+    sh: Shingled,
+    ids: np.ndarray,
+    fam_codes: np.ndarray,
+    cons_keys: np.ndarray,
     national: np.ndarray,
-    *,
-    documents: pd.DataFrame | None = None,
-    references: dict[str, np.ndarray] | None = None,
-    min_local_run: int = 1,
-    variant_ratio: float = 0.7,
-    common_form: bool = True,
-    aligner: FamilyAligner | None = None,
-    chunk: int = 1000,
-) -> pd.DataFrame:
-    """The three shares for every document (vectorised over chunks of documents).
-
-    ``min_local_run``: uncovered runs shorter than this many tokens are fill-in slots inside
-    shared text (a contact role, a date the masking missed) and count as template text
-    (regional share) rather than local text. Longer runs are classified by
-    :class:`~avtaleanalyse.similarity.alignment.FamilyAligner`: slot fills, and (with
-    ``documents``, whose texts are then re-tokenised for the documents concerned) variants
-    with similarity >= ``variant_ratio`` to the text they replace, are regional too.
-    ``references`` (:func:`~avtaleanalyse.similarity.alignment.singleton_references`) gives a
-    document alone in its family the text it is compared with instead of a consensus.
-    Pass ``aligner`` to share the classified runs with
-    :func:`~avtaleanalyse.similarity.adaptations.local_adaptations`; its ``shared`` text
-    (across trusts) is never local either, but counts as regional, not national.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``doc_id``, ``family_id``, ``n_tokens``, ``national_share``,
-        ``regional_share``, ``local_share``, ``template_share`` (covered by the family
-        prototype, national or not).
-    """
+    aligner: FamilyAligner,
+    chunk: int,
+    min_local_run: int,
+    nat_share: np.ndarray,
+    with_runs: list[int],
+):
+    """Per chunk of units: template coverage, national share (into ``nat_share``), and
+    ``(doc_id, covered)`` for each unit with an uncovered run of ``min_local_run`` tokens
+    (its row appended to ``with_runs``)."""
     from avtaleanalyse.similarity.candidates import member_mask
 
-    sh = shingled
-    if aligner is None:
-        aligner = FamilyAligner(
-            sh,
-            families,
-            prototypes,
-            documents=documents,
-            common_form=common_form,
-            variant_ratio=variant_ratio,
-            references=references,
-        )
-    ids = sh.ids.astype(str)
-    fam_of = families.set_index(schema.DOC_ID)[schema.FAMILY_ID].reindex(ids)
-    fam_codes, fam_names = pd.factorize(fam_of, sort=True)
-    # (family code, hash) keys of every family's consensus set, sorted
-    name_to_code = {f: c for c, f in enumerate(fam_names)}
-    keys = [
-        (np.uint64(name_to_code[f]) << np.uint64(32)) | s.astype(np.uint64)
-        for f, s in prototypes.sets.items()
-        if f in name_to_code and len(s)
-    ]
-    cons_keys = np.sort(np.concatenate(keys)) if keys else np.empty(0, dtype=np.uint64)
-    national = np.asarray(national, dtype=np.uint32)
-    nat_share = np.zeros(len(sh))
-    with_runs: list[int] = []  # units with local runs
     for lo in range(0, len(sh), chunk):
         hi = min(lo + chunk, len(sh))
         a, b = sh.seq_offsets[lo], sh.seq_offsets[hi]
@@ -167,11 +122,84 @@ def document_indices(
                 r = lo + u
                 covered[a:b] |= covered_tokens(sh.seq_of(r), int(sh.n_tokens[r]), ref, sh.ngram)
         local = _drop_short_runs(~covered, tok_off, min_local_run)
+        nat_share[lo:hi] = per_unit(cov_n)
         for u in np.flatnonzero(per_unit(local) > 0):
             a, b = int(tok_off[u]), int(tok_off[u + 1])
-            aligner.runs(str(ids[lo + u]), covered[a:b], min_tokens=min_local_run)
             with_runs.append(lo + u)
-        nat_share[lo:hi] = per_unit(cov_n)
+            yield str(ids[lo + u]), covered[a:b]
+
+
+def document_indices(
+    shingled: Shingled,
+    families: pd.DataFrame,
+    prototypes: Prototypes,
+    national: np.ndarray,
+    *,
+    documents: pd.DataFrame | None = None,
+    references: dict[str, np.ndarray] | None = None,
+    min_local_run: int = 1,
+    variant_ratio: float = 0.7,
+    common_form: bool = True,
+    aligner: FamilyAligner | None = None,
+    chunk: int = 1000,
+    n_jobs: int = 1,
+) -> pd.DataFrame:
+    """The three shares for every document (vectorised over chunks of documents).
+
+    ``min_local_run``: uncovered runs shorter than this many tokens are fill-in slots inside
+    shared text (a contact role, a date the masking missed) and count as template text
+    (regional share) rather than local text. Longer runs are classified by
+    :class:`~avtaleanalyse.similarity.alignment.FamilyAligner`: slot fills, and (with
+    ``documents``, whose texts are then re-tokenised for the documents concerned) variants
+    with similarity >= ``variant_ratio`` to the text they replace, are regional too.
+    ``references`` (:func:`~avtaleanalyse.similarity.alignment.singleton_references`) gives a
+    document alone in its family the text it is compared with instead of a consensus.
+    Pass ``aligner`` to share the classified runs with
+    :func:`~avtaleanalyse.similarity.adaptations.local_adaptations`; its ``shared`` text
+    (across trusts) is never local either, but counts as regional, not national.
+    ``n_jobs``: processes that classify the runs (:meth:`FamilyAligner.classify`); the
+    result does not depend on it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``doc_id``, ``family_id``, ``n_tokens``, ``national_share``,
+        ``regional_share``, ``local_share``, ``template_share`` (covered by the family
+        prototype, national or not).
+    """
+
+    sh = shingled
+    if aligner is None:
+        aligner = FamilyAligner(
+            sh,
+            families,
+            prototypes,
+            documents=documents,
+            common_form=common_form,
+            variant_ratio=variant_ratio,
+            references=references,
+        )
+    ids = sh.ids.astype(str)
+    fam_of = families.set_index(schema.DOC_ID)[schema.FAMILY_ID].reindex(ids)
+    fam_codes, fam_names = pd.factorize(fam_of, sort=True)
+    # (family code, hash) keys of every family's consensus set, sorted
+    name_to_code = {f: c for c, f in enumerate(fam_names)}
+    keys = [
+        (np.uint64(name_to_code[f]) << np.uint64(32)) | s.astype(np.uint64)
+        for f, s in prototypes.sets.items()
+        if f in name_to_code and len(s)
+    ]
+    cons_keys = np.sort(np.concatenate(keys)) if keys else np.empty(0, dtype=np.uint64)
+    national = np.asarray(national, dtype=np.uint32)
+    nat_share = np.zeros(len(sh))
+    with_runs: list[int] = []  # units with local runs
+
+    # the parent computes coverage chunk by chunk while the workers classify the runs
+    items = _uncovered(
+        sh, ids, fam_codes, cons_keys, national, aligner, chunk, min_local_run, nat_share,
+        with_runs,
+    )  # fmt: skip
+    aligner.classify(items, min_tokens=min_local_run, n_jobs=n_jobs)
     n_all = np.maximum(sh.n_tokens.astype(np.int64), 1)
     loc_share = np.zeros(len(sh))
     for i in with_runs:

@@ -29,9 +29,12 @@ __all__ = [
     "mask_parties",
     "mask_spans",
     "mask_token_list",
+    "nfc",
     "party_table",
     "normalize_tokens",
     "raw_tokens",
+    "raw_tokens_marked",
+    "comparison_slice",
     "split_sentences",
     "to_common_form",
     "token_spans",
@@ -43,6 +46,7 @@ PARTY_TOKEN = "ǂ"
 NUMBER_TOKEN = "0"
 
 _TOKEN_RE = re.compile(r"\w+", re.UNICODE)
+_NONWORD_RE = re.compile(r"\W", re.UNICODE)
 _SENTENCE_RE = re.compile(r"[^.!?;:\n]+(?:[.!?;:]+|\n|$)")
 _KOMMUNE_WORDS = frozenset({"kommune", "kommunar", "kommuner", "kommunes"})
 _PLACEHOLDER_RE = re.compile(r"^(?:x{2,}|X{2,}|Xx+)$")
@@ -237,6 +241,104 @@ def to_common_form(tokens: Sequence[str], *, language_form: str = "bokmal") -> l
 def raw_tokens(text: str) -> list[str]:
     """Case-preserving raw tokens (words and numbers; punctuation and ``§`` dropped)."""
     return _TOKEN_RE.findall(unicodedata.normalize("NFC", text or ""))
+
+
+#: Characters of text tokenised per block by :func:`raw_tokens_marked` (one mark each).
+MARK_CHARS = 512
+#: Raw tokens read past the end of a slice, so that a party name that starts inside the
+#: slice is masked as a whole (the longest masked name has far fewer words).
+_SLICE_MARGIN = 16
+
+
+def nfc(text: str) -> str:
+    """``text`` in Unicode normal form C (returned as it is when it already is)."""
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+
+
+def _block_end(text: str, pos: int) -> int:
+    """The first non-word character at or after ``pos`` (or the end): no token spans it."""
+    if pos >= len(text):
+        return len(text)
+    m = _NONWORD_RE.search(text, pos)
+    return m.start() if m else len(text)
+
+
+def raw_tokens_marked(
+    text: str, block_chars: int = MARK_CHARS
+) -> tuple[list[str], list[int], list[int]]:
+    """:func:`raw_tokens`, and *marks*: where each block of about ``block_chars`` begins.
+
+    The text is tokenised block by block, each block ending at a non-word character, so
+    the tokens are exactly those of :func:`raw_tokens`. A mark is the block's character
+    offset in the NFC text and the index of its first raw token; from a mark that begins a
+    comparison token, :func:`comparison_slice` finds any later comparison tokens without
+    tokenising the text before it.
+
+    Returns
+    -------
+    tokens : list of str
+    mark_chars, mark_tokens : list of int
+        One entry per block, the first ``(0, 0)``.
+    """
+    text = nfc(text or "")
+    n = len(text)
+    if n <= block_chars:
+        return _TOKEN_RE.findall(text), [0], [0]
+    findall = _TOKEN_RE.findall
+    toks: list[str] = []
+    chars: list[int] = []
+    idx: list[int] = []
+    p = 0
+    while p < n:
+        q = _block_end(text, p + block_chars)
+        chars.append(p)
+        idx.append(len(toks))
+        toks.extend(findall(text, p, q))
+        p = q
+    return toks, chars, idx
+
+
+def comparison_slice(
+    text: str,
+    start: int,
+    end: int,
+    *,
+    mark_char: int = 0,
+    mark_token: int = 0,
+    parties: Sequence[str] = (),
+    language_form: str = "bokmal",
+    common_form: bool = True,
+    generic_parties: bool = True,
+) -> list[str]:
+    """Comparison tokens ``start:end`` of ``text`` (as :func:`normalize_tokens` gives them).
+
+    ``text`` must be in NFC (:func:`nfc`), where the marks point. Tokenises only from a mark: ``mark_char`` is the NFC character offset where comparison
+    token ``mark_token <= start`` begins (marks from :func:`raw_tokens_marked` that do not
+    fall inside a masked name). Masking a name looks back at most a few tokens from where it
+    ends and never before the token it starts at, so masking from the mark gives the same
+    tokens as masking the whole text.
+    """
+    if end <= start:
+        return []
+    n = len(text)
+    want = end - mark_token  # comparison tokens needed from the mark
+    span = max(64, 16 * (want + _SLICE_MARGIN))  # characters to read (grown if too few)
+    while True:
+        q = _block_end(text, mark_char + span)
+        raw = _TOKEN_RE.findall(text, mark_char, q)
+        toks, first = mask_token_list(raw, parties, generic=generic_parties)
+        if q >= n or (len(toks) >= want and len(raw) - first[want - 1] > _SLICE_MARGIN):
+            break
+        span *= 2
+    lf = "nynorsk" if language_form == "nynorsk" else "bokmal"
+    memo = _FINAL_MEMO.setdefault((lf, common_form), {})
+    out = []
+    for t in toks[start - mark_token : want]:
+        v = memo.get(t)
+        if v is None:
+            v = memo[t] = final_token(t, lf, common_form)
+        out.append(v)
+    return out
 
 
 def normalize_tokens(

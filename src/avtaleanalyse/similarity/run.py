@@ -304,6 +304,7 @@ def similarity_tables(
         national,
         aligner=aligner,
         min_local_run=p.local_min_tokens,
+        n_jobs=p.n_jobs,
     )
     summary = aggregate_indices(idx, docs)
     lap("indices")
@@ -416,7 +417,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=d.variant_ratio,
         help="an edited run this similar to the text it replaced is a variant, not local text",
     )
-    parser.add_argument("--n-jobs", type=int, default=d.n_jobs, help="processes for shingling")
+    parser.add_argument(
+        "--n-jobs",
+        type=int,
+        default=d.n_jobs,
+        help="processes for shingling and for classifying local runs (results do not depend on it)",
+    )
     parser.add_argument("--no-adaptations", action="store_true")
     parser.add_argument("--no-sections", action="store_true")
 

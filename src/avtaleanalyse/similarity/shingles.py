@@ -27,7 +27,7 @@ from avtaleanalyse.similarity.normalize import (
     final_token,
     mask_spans,
     party_table,
-    raw_tokens,
+    raw_tokens_marked,
 )
 
 __all__ = [
@@ -245,6 +245,12 @@ class Shingled:
     excluded : numpy.ndarray or None
         Sorted uint32 hashes left out of every set (:func:`~avtaleanalyse.similarity.
         candidates.sets_without`); stored sets already lack them.
+    mark_offsets, marks : numpy.ndarray or None
+        CSR layout of each unit's *marks*, rows ``(character offset in the NFC text,
+        comparison token index)`` where a comparison token begins, about every
+        :data:`~avtaleanalyse.similarity.normalize.MARK_CHARS` characters: a slice of the
+        tokens is found again from the mark before it
+        (:func:`~avtaleanalyse.similarity.normalize.comparison_slice`), not from the start.
     """
 
     ids: np.ndarray
@@ -255,6 +261,8 @@ class Shingled:
     n_tokens: np.ndarray
     ngram: int
     excluded: np.ndarray | None = None
+    mark_offsets: np.ndarray | None = None
+    marks: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -288,6 +296,12 @@ class Shingled:
         """
         return dataclasses.replace(self, sets=None)
 
+    def marks_of(self, i: int) -> np.ndarray | None:
+        """Marks of unit ``i``: rows ``(character offset, comparison token index)``."""
+        if self.marks is None or self.mark_offsets is None:
+            return None
+        return self.marks[self.mark_offsets[i] : self.mark_offsets[i + 1]]
+
     def seq_of(self, i: int) -> np.ndarray:
         """Shingle hashes of unit ``i`` in text order."""
         return self.seq[self.seq_offsets[i] : self.seq_offsets[i + 1]]
@@ -306,6 +320,7 @@ class Shingled:
         idx = np.asarray(idx, dtype=np.int64)
         seqs = [self.seq_of(i) for i in idx]
         sets = [self.set_of(i) for i in idx]
+        marks = [self.marks_of(i) for i in idx] if self.marks is not None else None
         return Shingled(
             ids=self.ids[idx],
             seq_offsets=_offsets([len(s) for s in seqs]),
@@ -315,7 +330,13 @@ class Shingled:
             n_tokens=self.n_tokens[idx],
             ngram=self.ngram,
             excluded=self.excluded,
+            mark_offsets=_offsets([len(m) for m in marks]) if marks is not None else None,
+            marks=_stack_marks(marks) if marks is not None else None,
         )
+
+
+def _stack_marks(marks: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(marks) if marks else np.zeros((0, 2), dtype=np.int64)
 
 
 def _unit_blocks(offsets: np.ndarray, size: int):
@@ -384,8 +405,13 @@ def shingle_partition(
     )
     munis = units[schema.MUNICIPALITIES].tolist() if schema.MUNICIPALITIES in units else [None] * n
     hfs = units[schema.HEALTH_TRUST].tolist() if schema.HEALTH_TRUST in units else [None] * n
-    raw_docs = [raw_tokens(t) for t in texts]
+    marked = [raw_tokens_marked(t) for t in texts]
+    raw_docs = [m[0] for m in marked]
     raw_len = np.array([len(t) for t in raw_docs], dtype=np.int64)
+    mark_count = np.array([len(m[1]) for m in marked], dtype=np.int64)
+    mark_chars = np.fromiter(itertools.chain.from_iterable(m[1] for m in marked), np.int64)
+    mark_raw = np.fromiter(itertools.chain.from_iterable(m[2] for m in marked), np.int64)
+    del marked
     flat = np.array(list(itertools.chain.from_iterable(raw_docs)), dtype=object)
     codes, uniques = pd.factorize(flat, sort=False)
     codes = np.asarray(codes, dtype=np.int64)
@@ -419,6 +445,9 @@ def shingle_partition(
     np.cumsum(~keep, out=dropped[1:])
     removed = dropped[starts[1:]] - dropped[starts[:-1]]
     lengths = raw_len - removed
+    mark_offsets, marks = _comparison_marks(
+        mark_count, mark_chars, mark_raw, raw_len, starts, keep, dropped
+    )
     codes = codes[keep]
     del flat, raw_docs
     # language form per token (as int code) so nn and nb lemmatise separately
@@ -490,7 +519,33 @@ def shingle_partition(
         sets=sets,
         n_tokens=lengths,
         ngram=ngram,
+        mark_offsets=mark_offsets,
+        marks=marks,
     )
+
+
+def _comparison_marks(
+    mark_count: np.ndarray,
+    mark_chars: np.ndarray,
+    mark_raw: np.ndarray,
+    raw_len: np.ndarray,
+    starts: np.ndarray,
+    keep: np.ndarray,
+    dropped: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Marks at raw tokens turned into marks at comparison tokens (CSR offsets, rows).
+
+    A mark whose raw token is inside a masked name (not its first token) is dropped, as is
+    one past the unit's last token; the first mark of a unit, ``(0, 0)``, always stays.
+    """
+    unit = np.repeat(np.arange(len(mark_count), dtype=np.int64), mark_count)
+    g = starts[unit] + mark_raw
+    inside = mark_raw < raw_len[unit]
+    ok = mark_raw == 0
+    ok[inside] |= keep[g[inside]]
+    token = mark_raw - (dropped[np.minimum(g, len(keep))] - dropped[starts[unit]])
+    rows = np.stack([mark_chars[ok], token[ok]], axis=1).astype(np.int64, copy=False)
+    return _offsets(np.bincount(unit[ok], minlength=len(mark_count))), rows
 
 
 class _Appender:
@@ -549,6 +604,8 @@ def concat_shingled(parts: Iterable[Shingled]) -> Shingled:
     seq = _Appender(first.seq.dtype)
     sets: _Appender | None = _Appender(np.uint32) if first.has_sets else None
     ids, n_tokens, seq_len, set_len = [], [], [], []
+    mark_len: list[np.ndarray] | None = [] if first.marks is not None else None
+    mark_rows: list[np.ndarray] = []
     have_sizes = True
     rest = itertools.chain((first, second), it)
     del first, second
@@ -570,6 +627,11 @@ def concat_shingled(parts: Iterable[Shingled]) -> Shingled:
             sets.append(p.sets)
         else:
             sets = None
+        if mark_len is not None and p.marks is not None:
+            mark_len.append(np.diff(p.mark_offsets))
+            mark_rows.append(p.marks)
+        else:
+            mark_len = None
         del p
     return Shingled(
         ids=np.concatenate(ids),
@@ -580,6 +642,8 @@ def concat_shingled(parts: Iterable[Shingled]) -> Shingled:
         n_tokens=np.concatenate(n_tokens),
         ngram=ngram,
         excluded=excluded,
+        mark_offsets=_offsets(np.concatenate(mark_len)) if mark_len is not None else None,
+        marks=_stack_marks(mark_rows) if mark_len is not None else None,
     )
 
 

@@ -1,0 +1,146 @@
+"""Marks: slices of a document's comparison tokens found without tokenising all of it."""
+
+from __future__ import annotations
+
+import functools
+import random
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from avtaleanalyse.similarity import shingles
+from avtaleanalyse.similarity.alignment import FamilyAligner
+from avtaleanalyse.similarity.families import cluster_families
+from avtaleanalyse.similarity.normalize import (
+    comparison_slice,
+    nfc,
+    normalize_tokens,
+    raw_tokens,
+    raw_tokens_marked,
+)
+from avtaleanalyse.similarity.prototypes import family_prototypes
+from avtaleanalyse.similarity.run import SimilarityParams, similarity_tables
+from avtaleanalyse.similarity.shingles import concat_shingled, party_names, shingle_partition
+from avtaleanalyse.similarity.synthetic import synthetic_corpus
+
+# Party names of many shapes, to land across block borders: own municipality (two words),
+# a trust with and without "HF", a capitalised word before "kommune", a placeholder, a
+# capitalised run before "HF", numbers, nynorsk words, a decomposed "ø" (not NFC).
+PIECES = [
+    "Stord kommune", "Kvinnherad kommune", "Helse Fonna HF", "Helse Fonna", "Xx kommune",
+    "Sjukehuset Innlandet HF", "Lillehammer kommune", "HF", "kommune", "Helse Stavanger HF",
+    "Tenestene", "skal", "vere", "gode", "for", "pasientane", "avtalen", "gjeld", "frå",
+    "2012", "§ 6-2", "nr. 4", "utskrivningsklare", "pasienter", "og", "Sta\u0303vanger",
+    "Hero\u0308y", "samarbeid", "kompetanse,", "brukarmedverknad.", "\n\n",
+]  # fmt: skip
+PARTIES = ("Stord", "Helse Fonna HF", "Helse Fonna")
+
+
+def _texts(n: int, seed: int = 3) -> list[str]:
+    rng = random.Random(seed)
+    return [" ".join(rng.choice(PIECES) for _ in range(rng.randint(0, 400))) for _ in range(n)]
+
+
+@pytest.mark.parametrize("block", [1, 7, 40, 512])
+def test_marked_tokens_are_the_raw_tokens_and_marks_point_at_them(block):
+    for text in _texts(40):
+        toks, chars, idx = raw_tokens_marked(text, block)
+        assert toks == raw_tokens(text)
+        assert chars[0] == 0 and idx[0] == 0
+        assert chars == sorted(chars) and idx == sorted(idx)
+        t = nfc(text)
+        for c, i in zip(chars, idx, strict=True):
+            if i < len(toks):  # the first token at or after the mark is token i
+                assert raw_tokens(t[c:])[0] == toks[i]
+
+
+@pytest.mark.parametrize("block", [1, 9, 60])
+def test_slice_from_any_mark_equals_the_full_tokenisation(monkeypatch, block):
+    # small blocks: many marks fall inside or right beside a masked name
+    monkeypatch.setattr(
+        shingles, "raw_tokens_marked", functools.partial(raw_tokens_marked, block_chars=block)
+    )
+    texts = _texts(60)
+    units = pd.DataFrame(
+        {
+            "doc_id": [f"d{i:03d}" for i in range(len(texts))],
+            "text": texts,
+            "language_form": ["nynorsk" if i % 3 == 0 else "bokmal" for i in range(len(texts))],
+            "municipalities": [["Stord"]] * len(texts),
+            "health_trust": ["Helse Fonna HF"] * len(texts),
+        }
+    )
+    sh = shingle_partition(units)
+    rng = random.Random(block)
+    dropped = 0
+    for i, text in enumerate(texts):
+        lf = units["language_form"].iat[i]
+        want, _ = normalize_tokens(text, parties=PARTIES, language_form=lf)
+        assert len(want) == sh.n_tokens[i]
+        marks = sh.marks_of(i)
+        dropped += len(raw_tokens_marked(text, block)[1]) - len(marks)
+        assert marks[0].tolist() == [0, 0]
+        for mc, mt in marks.tolist():
+            assert mt <= len(want)
+            for _ in range(4):
+                a = rng.randint(mt, len(want))
+                b = min(len(want), a + rng.randint(1, 30))
+                got = comparison_slice(
+                    nfc(text), a, b, mark_char=mc, mark_token=mt, parties=PARTIES,
+                    language_form=lf,
+                )  # fmt: skip
+                assert got == want[a:b], (i, mc, mt, a, b)
+    assert dropped > 0  # some marks fell inside a name (or after the last token) and went
+
+
+def test_marks_survive_partitioning_and_take():
+    docs, _ = synthetic_corpus(n_trusts=2, n_agreements=1, n_municipalities=5, seed=4)
+    whole = shingle_partition(docs)
+    parts = concat_shingled(shingle_partition(docs.iloc[s : s + 3]) for s in range(0, len(docs), 3))
+    np.testing.assert_array_equal(whole.marks, parts.marks)
+    np.testing.assert_array_equal(whole.mark_offsets, parts.mark_offsets)
+    taken = whole.take([4, 1])
+    np.testing.assert_array_equal(taken.marks_of(0), whole.marks_of(4))
+    np.testing.assert_array_equal(taken.marks_of(1), whole.marks_of(1))
+    assert whole.without_sets().marks is whole.marks
+
+
+def test_aligner_words_equal_the_tokens_with_and_without_marks():
+    docs, _ = synthetic_corpus(n_trusts=2, n_agreements=1, n_municipalities=6, seed=5)
+    docs = docs.assign(text=[t.replace(". ", ". Stord kommune og Helse Fonna HF. ", 3)
+                             for t in docs["text"]])  # fmt: skip
+    sh = shingle_partition(docs)
+    fams = cluster_families(pd.DataFrame(columns=["doc_a", "doc_b", "jaccard",
+                                                  "containment_ab", "containment_ba"]),
+                            sh.ids)  # fmt: skip
+    protos = family_prototypes(sh, fams, docs)
+    with_marks = FamilyAligner(sh, fams, protos, documents=docs)
+    without = FamilyAligner(
+        shingles.dataclasses.replace(sh, marks=None, mark_offsets=None), fams, protos,
+        documents=docs,
+    )  # fmt: skip
+    rng = random.Random(0)
+    for i, d in enumerate(sh.ids.astype(str)):
+        row = docs.iloc[i]
+        full, _ = normalize_tokens(
+            row["text"],
+            parties=party_names(row["municipalities"], row["health_trust"]),
+            language_form=row["language_form"],
+        )
+        for _ in range(10):
+            a = rng.randint(0, len(full) - 1)
+            b = min(len(full), a + rng.randint(1, 60))
+            assert with_marks.words(d, a, b) == full[a:b]
+            assert without.words(d, a, b, base=True) == full[a:b]
+
+
+def test_runs_are_the_same_in_worker_processes():
+    docs, _ = synthetic_corpus(n_trusts=3, n_agreements=2, n_municipalities=8, seed=6)
+    params = SimilarityParams(sections=False)
+    one = similarity_tables(docs, params=params)
+    two = similarity_tables(docs, params=SimilarityParams(sections=False, n_jobs=2))
+    assert (one["standardisation"]["local_share"] > 0).sum() >= 10  # runs were classified
+    assert len(one["adaptations"]) > 0
+    for name in ("standardisation", "adaptations", "families", "pairs"):
+        pd.testing.assert_frame_equal(one[name], two[name])
