@@ -122,10 +122,10 @@ def cluster_families(
         return pd.DataFrame(
             {schema.DOC_ID: [], schema.FAMILY_ID: [], "family_size": [], "family_cohesion": []}
         )
-    pos = {d: i for i, d in enumerate(ids)}
     sim = pair_similarity(pairs, measure=measure) if len(pairs) else np.empty(0)
-    a = np.array([pos[d] for d in pairs[schema.DOC_A]], dtype=np.int64) if len(pairs) else sim
-    b = np.array([pos[d] for d in pairs[schema.DOC_B]], dtype=np.int64) if len(pairs) else sim
+    none = np.empty(0, dtype=np.int64)
+    a = _rows(ids, pairs[schema.DOC_A]) if len(pairs) else none
+    b = _rows(ids, pairs[schema.DOC_B]) if len(pairs) else none
     keep = sim >= threshold
     g = coo_matrix((np.ones(int(keep.sum())), (a[keep], b[keep])), shape=(n, n))
     _, comp = connected_components(g, directed=False)
@@ -161,6 +161,7 @@ def cluster_families(
         for s_ in np.unique(sub):
             label[members[sub == s_]] = next_label
             next_label += 1
+    del same, pidx, pcomp, porder, pstart, keep, g  # before the attaching's temporaries
     if attach_threshold is not None and len(pairs):
         label = _attach(label, a, b, sim, attach_threshold, attach_margin)
     # number families by their smallest member id (ids are sorted)
@@ -176,7 +177,7 @@ def cluster_families(
     tot = np.zeros(n)
     cnt = np.zeros(n)
     if len(pairs):
-        same = fam[a] == fam[b]
+        same = label[a] == label[b]  # one family per final label
         np.add.at(tot, a[same], sim[same])
         np.add.at(tot, b[same], sim[same])
         np.add.at(cnt, a[same], 1)
@@ -191,6 +192,19 @@ def cluster_families(
             "family_cohesion": cohesion,
         }
     )
+
+
+def _rows(ids: np.ndarray, values: pd.Series) -> np.ndarray:
+    """Position of each of ``values`` in ``ids``, looked up in Arrow (no Python object per
+    pair: the pairs are millions at 100k documents)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    found = pc.index_in(pa.array(values, type=pa.string()), value_set=pa.array(ids, pa.string()))
+    if found.null_count:
+        missing = values[np.asarray(found.is_null())].iloc[0]
+        raise KeyError(f"pair member {missing!r} is not among the document ids")
+    return found.to_numpy(zero_copy_only=False).astype(np.int64)
 
 
 def _attach(
@@ -213,24 +227,33 @@ def _attach(
     heading for ``d``. Decisions are taken on the cores all at once and followed to a core
     that joins nothing (joins go to strictly larger cores, so there are no cycles).
     """
-    la, lb = label[a], label[b]
-    between = la != lb
-    if not between.any():
+    # the temporaries are as long as the scored pairs (millions at 100k documents):
+    # each is freed as soon as it has been used, so that few exist at once
+    between = np.flatnonzero(label[a] != label[b])
+    if not len(between):
         return label
     n_cores = int(label.max()) + 1
+    n = np.int64(len(label))
     size = np.bincount(label, minlength=n_cores)
-    x, y, w = la[between], lb[between], sim[between]
-    src = np.concatenate([x, y])
-    dst = np.concatenate([y, x])
-    w2 = np.concatenate([w, w])
-    # members of d linked to c: count distinct (c, member of d) pairs
+    # both directions of every pair between cores: core src, member of core dst
+    src = np.concatenate([label[a[between]], label[b[between]]]).astype(np.int64)
     member = np.concatenate([b[between], a[between]])
-    link = np.unique(src.astype(np.int64) * len(label) + member)
-    link_c, link_m = link // len(label), link % len(label)
-    cov_key, cov_n = np.unique(link_c * n_cores + label[link_m], return_counts=True)
-    key = src.astype(np.int64) * n_cores + dst
+    # members of d linked to c: count distinct (c, member of d) pairs
+    link = np.unique(src * n + member)
+    del member
+    link_m = link % n
+    link //= n  # now the linking core
+    cov_key, cov_n = np.unique(link * n_cores + label[link_m], return_counts=True)
+    del link, link_m
+    key = src * n_cores  # + dst, in place
+    del src
+    key += np.concatenate([label[b[between]], label[a[between]]])
     uk, inv = np.unique(key, return_inverse=True)
+    del key
+    w2 = np.concatenate([sim[between], sim[between]])
+    del between
     mean = np.bincount(inv, weights=w2) / np.bincount(inv)
+    del inv, w2
     covered = cov_n[np.searchsorted(cov_key, uk)] / size[uk % n_cores]
     ok = covered >= min_coverage
     uk, mean = uk[ok], mean[ok]
