@@ -90,8 +90,33 @@ def write_table(
     table = pa.Table.from_pandas(df, schema=schema_, preserve_index=False)
     path = Path(path)
     with atomic_path(path) as tmp:
-        pq.write_table(table, tmp, compression="zstd", use_dictionary=True, write_statistics=True)
+        pq.write_table(
+            table,
+            tmp,
+            compression="zstd",
+            use_dictionary=True,
+            write_statistics=True,
+            row_group_size=row_group_rows(table),
+        )
     return path
+
+
+#: Uncompressed bytes aimed at per Parquet row group (see :func:`row_group_rows`).
+ROW_GROUP_BYTES = 32 << 20
+
+
+def row_group_rows(table: pa.Table, target_bytes: int = ROW_GROUP_BYTES) -> int:
+    """Rows per row group so that each holds about ``target_bytes`` of data.
+
+    A reader decodes a row group at a time: with a 100,000-document corpus in one group,
+    reading it took a gigabyte more at its peak than the table it gave (1 GB of text).
+    Depends only on the table, so the same table still gives the same bytes.
+    """
+    n = table.num_rows
+    if n == 0:
+        return 1
+    per_row = max(1, table.nbytes // n)
+    return int(min(n, max(1024, target_bytes // per_row)))
 
 
 def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
