@@ -10,7 +10,10 @@
    the corpus included), with the base cost apart: the peak while reading the corpus and
    the memory the read documents hold, the peak of the stage itself, and the largest
    sampled RSS of each step (Linux; the child's own ``VmHWM``, since ``ru_maxrss`` of a
-   child includes the parent's peak).
+   child includes the parent's peak). With ``--n-jobs`` above 1 the stage forks worker
+   processes; the peak is then the larger of the stage process's ``VmHWM`` and the sampled
+   sum of the proportional set size (PSS) of it and its workers, so that memory the forked
+   workers share with it is counted once and what they hold themselves is counted too.
 
 Corpora are the template-plus-edits generator ``avtaleanalyse.similarity.synthetic``
 (about 1,500 words per document, families of ``--family-size`` members).
@@ -159,16 +162,47 @@ def reset_peak():
         return False
 
 
+def pss_mb(pid):
+    # proportional set size: pages shared with forked workers are counted once in the sum
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def children(pid):
+    out = []
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{tid}/children") as f:
+                out.extend(int(c) for c in f.read().split())
+    except OSError:
+        pass
+    return out
+
+
 samples = []
+tree = []  # (time, PSS of this process and its worker processes, number of workers)
 
 
 def sample(stop):
+    me = os.getpid()
     while not stop.is_set():
-        samples.append((time.perf_counter(), rss_mb()))
+        now = time.perf_counter()
+        samples.append((now, rss_mb()))
+        kids = children(me)
+        if kids:
+            tree.append((now, pss_mb(me) + sum(pss_mb(k) for k in kids), len(kids)))
         stop.wait(0.05)
 
 
-docs = pd.read_parquet(sys.argv[1])
+from avtaleanalyse.io import read_table
+
+docs = read_table(sys.argv[1])  # as the similarity command reads the ingested corpus
 read_peak = rss_mb("VmHWM")  # this process's own peak so far: reading the corpus
 rss_read = rss_mb()
 params = SimilarityParams(n_jobs=int(sys.argv[2]), adaptations=sys.argv[3] == "1", sections=False)
@@ -197,7 +231,13 @@ for name, sec in steps.items():
     if vals:
         step_rss[name] = round(max(vals))
     s0 += sec
+# with worker processes: the peak of their summed PSS (sampled) if above this process's own
+tree_peak = max((m for _, m, _ in tree), default=None)
+workers = max((k for _, _, k in tree), default=0)
+if tree_peak is not None:
+    rss = max(rss, tree_peak)
 print(json.dumps({"documents": len(docs), "seconds": wall, "peak_rss_mb": rss,
+                  "tree_peak_pss_mb": tree_peak, "max_workers": workers,
                   "read_peak_rss_mb": read_peak, "rss_after_read_mb": rss_read,
                   "stage_peak_rss_mb": stage_peak,
                   "pairs": len(tables["pairs"]),
@@ -208,12 +248,14 @@ print(json.dumps({"documents": len(docs), "seconds": wall, "peak_rss_mb": rss,
 
 def bench_stage(sizes, *, n_jobs: int = 1, adaptations: bool = False) -> list[dict]:
     """Whole-stage wall time and peak RSS per corpus size, each in a fresh subprocess."""
+    from avtaleanalyse.io import write_table
+
     out = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
             docs, _ = _corpus(n, seed=2)
             path = Path(tmp) / f"docs_{n}.parquet"
-            docs.to_parquet(path)
+            write_table(docs, path)  # as ingest writes it
             del docs
             res = subprocess.run(
                 [sys.executable, "-c", _CHILD, str(path), str(n_jobs), "1" if adaptations else "0"],
