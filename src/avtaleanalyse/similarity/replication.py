@@ -52,11 +52,15 @@ def knowledge_transfer_pairs(
         ``jaccard``, ``containment_ab``, ``containment_ba``. Pairs that share no shingle
         have similarity 0.
     """
+    # metadata only: selecting rows of an Arrow-backed text column that was read in row
+    # groups concatenates the whole column first (1.4 GB and 2.4 s at 100k documents)
+    keep = [schema.DOC_ID, schema.HEALTH_TRUST, schema.MUNICIPALITIES]
+    meta_cols = documents[keep]
     num = pd.to_numeric(documents[schema.AGREEMENT_NUMBER], errors="coerce")
     sel = (num == number) & documents[schema.AGREEMENT_KIND].isin(kinds)
     if not include_templates and schema.IS_TEMPLATE in documents:
         sel &= ~documents[schema.IS_TEMPLATE].fillna(False).astype(bool)
-    docs = documents.loc[sel].sort_values(schema.DOC_ID)
+    docs = meta_cols.loc[sel].sort_values(schema.DOC_ID)
     if len(docs) > max_documents:
         docs = docs.sample(n=max_documents, random_state=seed).sort_values(schema.DOC_ID)
     cols = [
