@@ -14,6 +14,7 @@ from avtaleanalyse.similarity.alignment import FamilyAligner
 from avtaleanalyse.similarity.families import cluster_families
 from avtaleanalyse.similarity.normalize import (
     comparison_slice,
+    comparison_span,
     nfc,
     normalize_tokens,
     raw_tokens,
@@ -56,7 +57,7 @@ def test_marked_tokens_are_the_raw_tokens_and_marks_point_at_them(block):
 
 
 @pytest.mark.parametrize("block", [1, 9, 60])
-def test_slice_from_any_mark_equals_the_full_tokenisation(monkeypatch, block):
+def test_slice_and_span_from_any_mark_equal_the_full_tokenisation(monkeypatch, block):
     # small blocks: many marks fall inside or right beside a masked name
     monkeypatch.setattr(
         shingles, "raw_tokens_marked", functools.partial(raw_tokens_marked, block_chars=block)
@@ -76,7 +77,7 @@ def test_slice_from_any_mark_equals_the_full_tokenisation(monkeypatch, block):
     dropped = 0
     for i, text in enumerate(texts):
         lf = units["language_form"].iat[i]
-        want, _ = normalize_tokens(text, parties=PARTIES, language_form=lf)
+        want, spans = normalize_tokens(text, parties=PARTIES, language_form=lf)
         assert len(want) == sh.n_tokens[i]
         marks = sh.marks_of(i)
         dropped += len(raw_tokens_marked(text, block)[1]) - len(marks)
@@ -91,6 +92,10 @@ def test_slice_from_any_mark_equals_the_full_tokenisation(monkeypatch, block):
                     language_form=lf,
                 )  # fmt: skip
                 assert got == want[a:b], (i, mc, mt, a, b)
+                if a < b:  # where the tokens are, as characters of the NFC text
+                    where = comparison_span(nfc(text), a, b, mark_char=mc, mark_token=mt,
+                                            parties=PARTIES)  # fmt: skip
+                    assert where == (spans[a, 0], spans[b - 1, 1]), (i, mc, mt, a, b)
     assert dropped > 0  # some marks fell inside a name (or after the last token) and went
 
 

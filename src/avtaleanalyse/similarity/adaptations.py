@@ -40,7 +40,11 @@ _COLUMNS = [
 def _document_passages(
     aligner: FamilyAligner, doc_id: str, national: np.ndarray, min_tokens: int
 ) -> list[tuple]:
-    """(kind, text, position, end, n_tokens, prototype_text) of one document."""
+    """(kind, text, position, end, n_tokens, prototype_text) of one document.
+
+    Only the character spans of the passages' first and last tokens are looked up (from
+    the marks of the shingles), never all tokens of the document.
+    """
     sh = aligner.sh
     fam = aligner.family[doc_id]
     cons = aligner.sets.get(fam)
@@ -51,26 +55,27 @@ def _document_passages(
     k = sh.ngram
     r = aligner.row[doc_id]
     seq, n = sh.seq_of(r), int(sh.n_tokens[r])
-    covered = aligner.template_coverage(doc_id, national)
-    found = aligner.runs(doc_id, covered, min_tokens=min_tokens)
+    found = aligner.classified(doc_id)  # by document_indices, for documents with runs
+    if found is None:
+        covered = aligner.template_coverage(doc_id, national)
+        found = aligner.runs(doc_id, covered, min_tokens=min_tokens)
     removed: list[tuple[int, int]] = []
     if not alone:
-        rb = aligner.row[base]
-        bseq, bn = sh.seq_of(rb), int(sh.n_tokens[rb])
-        proto_mask = covered_tokens(bseq, bn, cons, k)
+        bseq, _, proto_mask = aligner.base_arrays(fam, base)
+        bn = int(sh.n_tokens[aligner.row[base]])
         doc_cov = covered_tokens(bseq, bn, sorted_unique(seq), k)
         removed = [(a, b) for a, b in runs(proto_mask & ~doc_cov) if b - a >= min_tokens]
     if not any(x.kind in LOCAL_KINDS for x in found) and not removed:
         return []
     text = str(aligner.meta(doc_id).get(schema.TEXT) or "")
-    toks, spans = aligner.tokens(doc_id)
-    if len(toks) != n:
-        raise ValueError("token spans do not match the shingles: text or parties differ")
-    if not alone:
-        base_text = str(aligner.meta(base).get(schema.TEXT) or "")
-        btoks, bspans = aligner.tokens(base, base=True)
-        if len(btoks) != bn:
-            raise ValueError("token spans do not match the shingles: text or parties differ")
+    base_text = "" if alone else str(aligner.meta(base).get(schema.TEXT) or "")
+
+    def chars(doc: str, start: int, end: int) -> tuple[int, int]:
+        """``[first char, last char)`` of comparison tokens ``start:end`` of ``doc``."""
+        if not 0 <= start < end <= int(sh.n_tokens[aligner.row[doc]]):
+            raise ValueError(f"token span {start}:{end} outside document {doc}")
+        return aligner.char_span(doc, start, end)
+
     recs = []
     edited_gaps = []
     for x in found:
@@ -81,23 +86,41 @@ def _document_passages(
         ptext = ""
         if x.kind == "edited":
             edited_gaps.append((x.gap_start, x.gap_end))
-            ptext = base_text[int(bspans[x.gap_start, 0]) : int(bspans[x.gap_end - 1, 1])]
-        s, e = int(spans[x.start, 0]), int(spans[x.end - 1, 1])
+            ps, pe = chars(base, x.gap_start, x.gap_end)
+            ptext = base_text[ps:pe]
+        s, e = chars(doc_id, x.start, x.end)
         recs.append((x.kind, text[s:e], s, e, x.end - x.start, ptext))
-    dpos = first_positions(seq)
+    removed = [(a, b) for a, b in removed if not any(a < gb and ga < b for ga, gb in edited_gaps)]
+    if removed:
+        dpos = first_positions(seq)
     for a, b in removed:
-        if any(a < gb and ga < b for ga, gb in edited_gaps):
-            continue
         # where in the document: after the last base shingle before a that the doc has
         where = 0
         for j in range(a - k, -1, -1):
             dj = dpos.get(int(bseq[j]))
             if dj is not None:
-                where = int(spans[min(dj + k, n) - 1, 1])
+                last = min(dj + k, n) - 1
+                where = chars(doc_id, last, last + 1)[1]
                 break
-        s, e = int(bspans[a, 0]), int(bspans[b - 1, 1])
+        s, e = chars(base, a, b)
         recs.append(("removed", base_text[s:e], where, where, b - a, ""))
+    # in order of position, then kind (a stable sort: equal keys keep the order above)
+    recs.sort(key=lambda rec: (rec[2], rec[0]))
     return recs
+
+
+def _passages_batch(
+    aligner: FamilyAligner, context: tuple[np.ndarray, int], batch: list[tuple[str, str]]
+) -> pd.DataFrame:
+    """Rows of ``adaptations.parquet`` for a batch of ``(doc_id, family_id)``;
+    ``context``: the national model's shingles and the minimum run length."""
+    national, min_tokens = context
+    rows = [
+        (d, *rec, fam)
+        for d, fam in batch
+        for rec in _document_passages(aligner, d, national, min_tokens)
+    ]
+    return pd.DataFrame(rows, columns=_COLUMNS)
 
 
 def local_adaptations(
@@ -112,6 +135,7 @@ def local_adaptations(
     min_tokens: int = 6,
     variant_ratio: float = 0.7,
     aligner: FamilyAligner | None = None,
+    n_jobs: int = 1,
 ) -> pd.DataFrame:
     """Added, edited and removed passages of every document in a family with a prototype.
 
@@ -135,6 +159,8 @@ def local_adaptations(
     aligner
         The :class:`~avtaleanalyse.similarity.alignment.FamilyAligner` that
         ``document_indices`` used (its classified runs are reused).
+    n_jobs
+        Worker processes (:meth:`FamilyAligner.map_batches`); the table does not depend on it.
 
     Returns
     -------
@@ -142,7 +168,8 @@ def local_adaptations(
         Columns ``doc_id``, ``kind``, ``text``, ``position`` (character offset in the
         document where the passage starts or, for ``removed``, where it would have been),
         ``end``, ``n_tokens``, ``prototype_text`` (the replaced base text of an edit),
-        ``family_id``. The base member is compared with the family's runner-up.
+        ``family_id``; rows by document in the order of ``families``, then by position. The
+        base member is compared with the family's runner-up.
     """
     if aligner is None:
         aligner = FamilyAligner(
@@ -159,23 +186,25 @@ def local_adaptations(
         if national is not None
         else np.empty(0, dtype=np.uint32)
     )
-    order = list(zip(families[schema.DOC_ID].astype(str), families[schema.FAMILY_ID], strict=True))
-    frames = []
-    for d, fam in order:
-        if d not in aligner.row:
-            continue
-        recs = _document_passages(aligner, d, nat, min_tokens)
-        if recs:
-            out = pd.DataFrame(
-                recs,
-                columns=[KIND, schema.TEXT, schema.POSITION, "end", "n_tokens", "prototype_text"],
-            ).sort_values([schema.POSITION, KIND], kind="mergesort")
-            out.insert(0, schema.DOC_ID, d)
-            out[schema.FAMILY_ID] = fam
-            frames.append(out)
+    order = [
+        (d, fam)
+        for d, fam in zip(
+            families[schema.DOC_ID].astype(str), families[schema.FAMILY_ID], strict=True
+        )
+        if d in aligner.row
+    ]
+    # one table per batch of documents (not per document: at 100k documents so many
+    # small tables cost more memory than the passages); concatenating them does not copy
+    # their text columns (Arrow chunks)
+    context = (nat, min_tokens)
+    frames = [
+        got
+        for got in aligner.map_batches(_passages_batch, order, context=context, n_jobs=n_jobs)
+        if len(got)
+    ]
     if not frames:
         return pd.DataFrame(columns=_COLUMNS)
-    return pd.concat(frames, ignore_index=True)[_COLUMNS]
+    return pd.concat(frames, ignore_index=True)
 
 
 _CSS = """

@@ -24,18 +24,24 @@ the text it shares with any other party's document in the corpus
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing as mp
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
 
 from avtaleanalyse import schema
-from avtaleanalyse.similarity.normalize import comparison_slice, nfc, normalize_tokens
+from avtaleanalyse.similarity.normalize import (
+    comparison_slice,
+    comparison_span,
+    nfc,
+)
 from avtaleanalyse.similarity.prototypes import Prototypes, covered_tokens, runs
 from avtaleanalyse.similarity.shingles import Shingled, party_names, sorted_unique
 
@@ -56,6 +62,9 @@ LOCAL_KINDS = frozenset({"added", "edited"})
 #: Base members whose positions and tokens a :class:`FamilyAligner` keeps at a time (the
 #: cache is emptied when full: memory stays bounded on corpora of any size).
 _BASE_CACHE = 512
+
+R = TypeVar("R")
+C = TypeVar("C")
 
 
 @dataclass(frozen=True)
@@ -330,11 +339,9 @@ class FamilyAligner:
             {c: self._docs[c] for c in cols if c in self._docs} if self._docs is not None else {}
         )
         self._bases: dict[tuple[str, str], tuple] = {}
-        self._tokens: dict[str, tuple[list[str], np.ndarray]] = {}
-        self._base_tokens: dict[str, tuple[list[str], np.ndarray]] = {}
         self._base_words: dict[tuple[str, int, int], list[str]] = {}
         self._runs: dict[str, list[Run]] = {}
-        self._slicers: dict[str, object] = {}
+        self._contexts: dict[str, tuple] = {}
 
     @property
     def has_texts(self) -> bool:
@@ -354,27 +361,6 @@ class FamilyAligner:
             base = self.alt.get(fam)
         return base if isinstance(base, str) and base in self.row else None
 
-    def tokens(self, doc_id: str, *, base: bool = False) -> tuple[list[str], np.ndarray]:
-        """Comparison tokens and their character spans (cached; needs the texts).
-
-        Base members (``base=True``) are kept for the whole run, since every member of the
-        family is compared with them; other documents only briefly.
-        """
-        cache = self._base_tokens if base else self._tokens
-        got = cache.get(doc_id)
-        if got is None:
-            m = self.meta(doc_id)
-            got = normalize_tokens(
-                str(m.get(schema.TEXT) or ""),
-                parties=party_names(m.get(schema.MUNICIPALITIES), m.get(schema.HEALTH_TRUST)),
-                language_form=str(m.get(schema.LANGUAGE_FORM) or "bokmal"),
-                common_form=self.common_form,
-            )
-            if len(cache) > (_BASE_CACHE if base else 64):
-                cache.clear()
-            cache[doc_id] = got
-        return got
-
     def words(self, doc_id: str, start: int, end: int, *, base: bool = False) -> list[str]:
         """Comparison tokens ``start:end`` of a document, without locating every token.
 
@@ -388,46 +374,58 @@ class FamilyAligner:
             got = self._base_words.get(key)
             if got is not None:
                 return got
-        got = self._slicer(doc_id)(start, end)
+        got = self._slice(doc_id, start, end)
         if base:
             if len(self._base_words) > _BASE_CACHE * 16:
                 self._base_words.clear()
             self._base_words[key] = got
         return got
 
-    def _slicer(self, doc_id: str):
-        """``(start, end) -> comparison tokens`` for one document (its text read once)."""
-        got = self._slicers.get(doc_id)
+    def char_span(self, doc_id: str, start: int, end: int) -> tuple[int, int]:
+        """``[first, last)`` characters of comparison tokens ``start:end`` in the NFC text
+        (the spans of :func:`~avtaleanalyse.similarity.normalize.normalize_tokens`).
+
+        Found from the document's last mark before ``start`` like :meth:`words`
+        (:func:`~avtaleanalyse.similarity.normalize.comparison_span`).
+        """
+        text, marks, parties, _ = self._context(doc_id)
+        return comparison_span(text, start, end, **_mark_before(marks, start), parties=parties)
+
+    def _context(self, doc_id: str) -> tuple[str, np.ndarray, tuple[str, ...], str]:
+        """NFC text, marks, party names and language form of one document (read once)."""
+        got = self._contexts.get(doc_id)
         if got is not None:
             return got
         m = self.meta(doc_id)
-        text = nfc(str(m.get(schema.TEXT) or ""))
         marks = self.sh.marks_of(self.row[doc_id])
         if marks is None or not len(marks):
             marks = np.zeros((1, 2), dtype=np.int64)
-        mark_tokens = marks[:, 1]
-        parties = party_names(m.get(schema.MUNICIPALITIES), m.get(schema.HEALTH_TRUST))
-        lf = str(m.get(schema.LANGUAGE_FORM) or "bokmal")
+        got = (
+            nfc(str(m.get(schema.TEXT) or "")),
+            marks,
+            party_names(m.get(schema.MUNICIPALITIES), m.get(schema.HEALTH_TRUST)),
+            str(m.get(schema.LANGUAGE_FORM) or "bokmal"),
+        )
+        if len(self._contexts) >= 8:  # a document and its base are asked for in turn
+            self._contexts.clear()
+        self._contexts[doc_id] = got
+        return got
 
-        def cut(start: int, end: int) -> list[str]:
-            k = max(int(np.searchsorted(mark_tokens, start, side="right")) - 1, 0)
-            return comparison_slice(
-                text,
-                start,
-                end,
-                mark_char=int(marks[k, 0]),
-                mark_token=int(marks[k, 1]),
-                parties=parties,
-                language_form=lf,
-                common_form=self.common_form,
-            )
+    def _slice(self, doc_id: str, start: int, end: int) -> list[str]:
+        text, marks, parties, lf = self._context(doc_id)
+        return comparison_slice(
+            text,
+            start,
+            end,
+            **_mark_before(marks, start),
+            parties=parties,
+            language_form=lf,
+            common_form=self.common_form,
+        )
 
-        if len(self._slicers) >= 8:  # a document and its base are asked for in turn
-            self._slicers.clear()
-        self._slicers[doc_id] = cut
-        return cut
-
-    def _base(self, fam: str, base: str) -> tuple:
+    def base_arrays(self, fam: str, base: str) -> tuple[np.ndarray, tuple, np.ndarray]:
+        """The base member's shingle sequence, its position index (:func:`position_index`)
+        and its tokens covered by the family consensus (cached for the family)."""
         key = (fam, base)
         got = self._bases.get(key)
         if got is None:
@@ -460,49 +458,51 @@ class FamilyAligner:
             cov |= covered_tokens(seq, n, ref, k)
         return cov
 
-    def classify(
+    def map_batches(
         self,
-        items: Iterable[tuple[str, np.ndarray]],
+        fn: Callable[[FamilyAligner, C, list], R],
+        items: Iterable,
         *,
-        min_tokens: int,
+        context: C = None,
         n_jobs: int = 1,
         batch: int = 200,
-    ) -> None:
-        """Classify the runs of many documents at once (then read with :meth:`runs`).
+    ) -> Iterator[R]:
+        """``fn(aligner, context, chunk)`` for consecutive chunks of ``batch`` items, in order.
 
-        ``items``: ``(doc_id, covered)`` pairs, consumed as they come (a generator works).
-        With ``n_jobs > 1`` (where processes can be forked) batches of documents are
-        classified in ``n_jobs`` worker processes, which share this aligner's arrays with
-        the parent rather than copying them; the runs are the same as in one process.
+        With ``n_jobs > 1`` (where processes can be forked) the chunks go to ``n_jobs``
+        worker processes forked from this one at the first chunk: they share this aligner
+        (with everything it holds then: classified runs, caches) and ``context`` with the
+        parent rather than receiving copies. ``fn`` must be a module-level function (it is
+        pickled by name), and so must be what it returns. At most ``4 * n_jobs`` chunks are
+        in flight, so memory stays bounded while the parent produces the items. The results
+        do not depend on ``n_jobs``.
         """
+        chunks = _chunked(items, batch)
         if n_jobs <= 1 or "fork" not in mp.get_all_start_methods():
-            for doc_id, covered in items:
-                self.runs(doc_id, covered, min_tokens=min_tokens)
+            for chunk in chunks:
+                yield fn(self, context, chunk)
             return
-        global _WORKER_ALIGNER
-        _WORKER_ALIGNER = self  # what the forked workers see
+        global _WORKER_STATE
+        _WORKER_STATE = (self, context)  # what the forked workers see
         try:
             with ProcessPoolExecutor(n_jobs, mp_context=mp.get_context("fork")) as ex:
                 pending: deque = deque()
-                todo: list[tuple[str, np.ndarray, int]] = []
-
-                def collect(limit: int) -> None:
-                    while len(pending) > limit:
-                        self._runs.update(pending.popleft().result())
-
-                for doc_id, covered in items:
-                    if doc_id in self._runs:
-                        continue
-                    todo.append((doc_id, np.asarray(covered, dtype=bool), min_tokens))
-                    if len(todo) >= batch:
-                        pending.append(ex.submit(_classify_batch, todo))
-                        todo = []
-                        collect(4 * n_jobs)  # bounded: the parent does not run far ahead
-                if todo:
-                    pending.append(ex.submit(_classify_batch, todo))
-                collect(0)
+                for chunk in chunks:
+                    pending.append(ex.submit(_in_worker, fn, chunk))
+                    while len(pending) > 4 * n_jobs:
+                        yield pending.popleft().result()
+                while pending:
+                    yield pending.popleft().result()
         finally:
-            _WORKER_ALIGNER = None
+            _WORKER_STATE = None
+
+    def remember_runs(self, doc_id: str, found: list[Run]) -> None:
+        """Keep runs classified elsewhere (in a worker) for :meth:`classified`."""
+        self._runs[doc_id] = found
+
+    def classified(self, doc_id: str) -> list[Run] | None:
+        """The runs of ``doc_id`` if they were classified already (else None)."""
+        return self._runs.get(doc_id)
 
     def runs(self, doc_id: str, covered: np.ndarray, *, min_tokens: int) -> list[Run]:
         """Uncovered runs of ``doc_id`` (``covered``: its per-token template coverage).
@@ -524,7 +524,7 @@ class FamilyAligner:
             cons = np.empty(0, dtype=np.uint32)
             bseq, bidx, bcov = np.empty(0, dtype=np.uint32), None, np.zeros(0, dtype=bool)
         else:
-            bseq, bidx, bcov = self._base(fam, base)
+            bseq, bidx, bcov = self.base_arrays(fam, base)
         out = classify_runs(
             seq,
             int(self.sh.n_tokens[r]),
@@ -551,13 +551,25 @@ class FamilyAligner:
         ]
 
 
-#: The aligner a forked worker of :meth:`FamilyAligner.classify` works with.
-_WORKER_ALIGNER: FamilyAligner | None = None
+def _mark_before(marks: np.ndarray, token: int) -> dict[str, int]:
+    """The last mark at or before comparison token ``token`` (rows: char offset, token)."""
+    k = max(int(np.searchsorted(marks[:, 1], token, side="right")) - 1, 0)
+    return {"mark_char": int(marks[k, 0]), "mark_token": int(marks[k, 1])}
 
 
-def _classify_batch(batch: list[tuple[str, np.ndarray, int]]) -> dict[str, list[Run]]:
-    """Runs of a batch of documents, in a worker forked by :meth:`FamilyAligner.classify`."""
-    aligner = _WORKER_ALIGNER
-    if aligner is None:  # pragma: no cover - only if the worker was not forked
+#: The aligner and context a worker forked by :meth:`FamilyAligner.map_batches` works with.
+_WORKER_STATE: tuple[FamilyAligner, object] | None = None
+
+
+def _chunked(items: Iterable, size: int) -> Iterator[list]:
+    it = iter(items)
+    while chunk := list(itertools.islice(it, size)):
+        yield chunk
+
+
+def _in_worker(fn: Callable[[FamilyAligner, C, list], R], chunk: list) -> R:
+    """``fn`` on a chunk in a worker forked by :meth:`FamilyAligner.map_batches`."""
+    if _WORKER_STATE is None:  # pragma: no cover - only if the worker was not forked
         raise RuntimeError("no aligner in this worker process")
-    return {d: aligner._classify(d, cov, m) for d, cov, m in batch}
+    aligner, context = _WORKER_STATE
+    return fn(aligner, context, chunk)

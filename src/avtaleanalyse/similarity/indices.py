@@ -20,11 +20,13 @@ token-weighted and unweighted means over documents; see ``docs/standardisation.m
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
 from avtaleanalyse import schema
-from avtaleanalyse.similarity.alignment import LOCAL_KINDS, FamilyAligner
+from avtaleanalyse.similarity.alignment import LOCAL_KINDS, FamilyAligner, Run
 from avtaleanalyse.similarity.prototypes import Prototypes, covered_tokens
 from avtaleanalyse.similarity.shingles import Shingled
 
@@ -75,34 +77,35 @@ def _drop_short_runs(mask: np.ndarray, tok_off: np.ndarray, min_run: int) -> np.
     return mask & (run_len[run_id] >= min_run)
 
 
-def _uncovered(
-    sh: Shingled,
-    ids: np.ndarray,
-    fam_codes: np.ndarray,
-    cons_keys: np.ndarray,
-    national: np.ndarray,
-    aligner: FamilyAligner,
-    chunk: int,
-    min_local_run: int,
-    nat_share: np.ndarray,
-    with_runs: list[int],
-):
-    """Per chunk of units: template coverage, national share (into ``nat_share``), and
-    ``(doc_id, covered)`` for each unit with an uncovered run of ``min_local_run`` tokens
-    (its row appended to ``with_runs``)."""
+@dataclass(frozen=True)
+class _Context:
+    """What every chunk of units needs (shared with forked workers, not copied)."""
+
+    ids: np.ndarray
+    fam_codes: np.ndarray
+    cons_keys: np.ndarray  # sorted (family code << 32 | hash) of every consensus shingle
+    national: np.ndarray
+    min_local_run: int
+
+
+def _index_units(
+    aligner: FamilyAligner, ctx: _Context, ranges: list[tuple[int, int]]
+) -> list[tuple[int, np.ndarray, dict[str, list[Run]]]]:
+    """Per range ``lo:hi`` of units: the national share and the classified runs of each
+    unit (none where no uncovered run has ``min_local_run`` tokens)."""
     from avtaleanalyse.similarity.candidates import member_mask
 
-    for lo in range(0, len(sh), chunk):
-        hi = min(lo + chunk, len(sh))
-        a, b = sh.seq_offsets[lo], sh.seq_offsets[hi]
-        seq = sh.seq[a:b]
+    sh = aligner.sh
+    out = []
+    for lo, hi in ranges:
+        seq = sh.seq[sh.seq_offsets[lo] : sh.seq_offsets[hi]]
         seq_len = np.diff(sh.seq_offsets[lo : hi + 1])
-        unit_fam = np.repeat(fam_codes[lo:hi].astype(np.int64), seq_len)
-        hit_n = member_mask(seq, national)
+        unit_fam = np.repeat(ctx.fam_codes[lo:hi].astype(np.int64), seq_len)
+        hit_n = member_mask(seq, ctx.national)
         fk = (np.maximum(unit_fam, 0).astype(np.uint64) << np.uint64(32)) | seq.astype(np.uint64)
-        hit_p = member_mask(fk, cons_keys) & (unit_fam >= 0)
+        hit_p = member_mask(fk, ctx.cons_keys) & (unit_fam >= 0)
         cov_n = _coverage(sh, lo, hi, hit_n)
-        cov_p = _coverage(sh, lo, hi, hit_p)
+        covered = cov_n | _coverage(sh, lo, hi, hit_p)
         n_tok = sh.n_tokens[lo:hi].astype(np.int64)
         tok_off = np.zeros(len(n_tok) + 1, dtype=np.int64)
         np.cumsum(n_tok, out=tok_off[1:])
@@ -112,21 +115,24 @@ def _uncovered(
             np.cumsum(mask, out=c[1:])
             return (c[tok_off[1:]] - c[tok_off[:-1]]) / np.maximum(n_tok, 1)
 
-        covered = cov_p | cov_n
         if len(aligner.shared):
             covered |= _coverage(sh, lo, hi, member_mask(seq, aligner.shared))
-        for u, d in enumerate(ids[lo:hi]):
+        for u, d in enumerate(ctx.ids[lo:hi]):
             ref = aligner.references.get(str(d))
             if ref is not None:
                 a, b = int(tok_off[u]), int(tok_off[u + 1])
                 r = lo + u
                 covered[a:b] |= covered_tokens(sh.seq_of(r), int(sh.n_tokens[r]), ref, sh.ngram)
-        local = _drop_short_runs(~covered, tok_off, min_local_run)
-        nat_share[lo:hi] = per_unit(cov_n)
-        for u in np.flatnonzero(per_unit(local) > 0):
-            a, b = int(tok_off[u]), int(tok_off[u + 1])
-            with_runs.append(lo + u)
-            yield str(ids[lo + u]), covered[a:b]
+        has_runs = per_unit(_drop_short_runs(~covered, tok_off, ctx.min_local_run)) > 0
+        found: dict[str, list[Run]] = {}
+        for u, d in enumerate(ctx.ids[lo:hi]):
+            if has_runs[u]:
+                cov = covered[int(tok_off[u]) : int(tok_off[u + 1])]
+                found[str(d)] = aligner.runs(str(d), cov, min_tokens=ctx.min_local_run)
+            else:
+                found[str(d)] = []  # what classifying would give: no run is long enough
+        out.append((lo, per_unit(cov_n), found))
+    return out
 
 
 def document_indices(
@@ -141,7 +147,7 @@ def document_indices(
     variant_ratio: float = 0.7,
     common_form: bool = True,
     aligner: FamilyAligner | None = None,
-    chunk: int = 1000,
+    chunk: int = 250,
     n_jobs: int = 1,
 ) -> pd.DataFrame:
     """The three shares for every document (vectorised over chunks of documents).
@@ -157,8 +163,8 @@ def document_indices(
     Pass ``aligner`` to share the classified runs with
     :func:`~avtaleanalyse.similarity.adaptations.local_adaptations`; its ``shared`` text
     (across trusts) is never local either, but counts as regional, not national.
-    ``n_jobs``: processes that classify the runs (:meth:`FamilyAligner.classify`); the
-    result does not depend on it.
+    ``n_jobs``: processes that compute coverage and classify the runs, chunk by chunk of
+    ``chunk`` units (:meth:`FamilyAligner.map_batches`); the result does not depend on it.
 
     Returns
     -------
@@ -190,21 +196,27 @@ def document_indices(
         if f in name_to_code and len(s)
     ]
     cons_keys = np.sort(np.concatenate(keys)) if keys else np.empty(0, dtype=np.uint64)
-    national = np.asarray(national, dtype=np.uint32)
+    ctx = _Context(
+        ids=ids,
+        fam_codes=fam_codes,
+        cons_keys=cons_keys,
+        national=np.asarray(national, dtype=np.uint32),
+        min_local_run=min_local_run,
+    )
     nat_share = np.zeros(len(sh))
-    with_runs: list[int] = []  # units with local runs
-
-    # the parent computes coverage chunk by chunk while the workers classify the runs
-    items = _uncovered(
-        sh, ids, fam_codes, cons_keys, national, aligner, chunk, min_local_run, nat_share,
-        with_runs,
-    )  # fmt: skip
-    aligner.classify(items, min_tokens=min_local_run, n_jobs=n_jobs)
-    n_all = np.maximum(sh.n_tokens.astype(np.int64), 1)
     loc_share = np.zeros(len(sh))
-    for i in with_runs:
-        rs = aligner.runs(str(ids[i]), np.empty(0, dtype=bool), min_tokens=min_local_run)
-        loc_share[i] = sum(r.end - r.start for r in rs if r.kind in LOCAL_KINDS) / n_all[i]
+    n_all = np.maximum(sh.n_tokens.astype(np.int64), 1)
+    ranges = [(lo, min(lo + chunk, len(sh))) for lo in range(0, len(sh), chunk)]
+    # chunks of units go to the workers whole: coverage and the runs' classification
+    for got in aligner.map_batches(_index_units, ranges, context=ctx, n_jobs=n_jobs, batch=1):
+        for lo, nat, found in got:
+            nat_share[lo : lo + len(nat)] = nat
+            for d, rs in found.items():
+                aligner.remember_runs(d, rs)  # for local_adaptations
+                if rs:
+                    i = aligner.row[d]
+                    local = sum(r.end - r.start for r in rs if r.kind in LOCAL_KINDS)
+                    loc_share[i] = local / n_all[i]
     out = {
         "nat": nat_share,
         "loc": loc_share,

@@ -35,6 +35,7 @@ __all__ = [
     "raw_tokens",
     "raw_tokens_marked",
     "comparison_slice",
+    "comparison_span",
     "split_sentences",
     "to_common_form",
     "token_spans",
@@ -248,6 +249,8 @@ MARK_CHARS = 512
 #: Raw tokens read past the end of a slice, so that a party name that starts inside the
 #: slice is masked as a whole (the longest masked name has far fewer words).
 _SLICE_MARGIN = 16
+#: First guess of characters per raw token when reading a slice (text has about 8).
+_CHARS_PER_TOKEN = 10
 
 
 def nfc(text: str) -> str:
@@ -298,6 +301,31 @@ def raw_tokens_marked(
     return toks, chars, idx
 
 
+def _raw_from_mark(
+    text: str, want: int, mark_char: int, parties: Sequence[str], generic: bool
+) -> tuple[list[str], list[str], list[int]]:
+    """Raw tokens read from ``mark_char`` until ``want`` comparison tokens are masked with
+    a margin of raw tokens after them; the comparison tokens; each one's first raw token."""
+    n = len(text)
+    # characters to read: a little more than the ~8 per token of agreement text, doubled
+    # until enough tokens are found
+    span = max(64, _CHARS_PER_TOKEN * (want + _SLICE_MARGIN))
+    while True:
+        q = _block_end(text, mark_char + span)
+        raw = _TOKEN_RE.findall(text, mark_char, q)
+        toks, first = mask_token_list(raw, parties, generic=generic)
+        if q >= n or (len(toks) >= want and len(raw) - first[want - 1] > _SLICE_MARGIN):
+            return raw, toks, first
+        span *= 2
+
+
+@lru_cache(maxsize=4096)
+def _skip_tokens(count: int) -> re.Pattern:
+    """Matches up to the start of the ``count``-th raw token (tokens are maximal ``\\w+``
+    runs, so exactly ``\\W+`` lies between two of them)."""
+    return re.compile(rf"\W*(?:\w+\W+){{{count}}}", re.UNICODE)
+
+
 def comparison_slice(
     text: str,
     start: int,
@@ -312,24 +340,17 @@ def comparison_slice(
 ) -> list[str]:
     """Comparison tokens ``start:end`` of ``text`` (as :func:`normalize_tokens` gives them).
 
-    ``text`` must be in NFC (:func:`nfc`), where the marks point. Tokenises only from a mark: ``mark_char`` is the NFC character offset where comparison
-    token ``mark_token <= start`` begins (marks from :func:`raw_tokens_marked` that do not
-    fall inside a masked name). Masking a name looks back at most a few tokens from where it
+    ``text`` must be in NFC (:func:`nfc`), where the marks point. Tokenises only from a
+    mark: ``mark_char`` is the NFC character offset where comparison token
+    ``mark_token <= start`` begins (marks from :func:`raw_tokens_marked` that do not fall
+    inside a masked name). Masking a name looks back at most a few tokens from where it
     ends and never before the token it starts at, so masking from the mark gives the same
     tokens as masking the whole text.
     """
     if end <= start:
         return []
-    n = len(text)
     want = end - mark_token  # comparison tokens needed from the mark
-    span = max(64, 16 * (want + _SLICE_MARGIN))  # characters to read (grown if too few)
-    while True:
-        q = _block_end(text, mark_char + span)
-        raw = _TOKEN_RE.findall(text, mark_char, q)
-        toks, first = mask_token_list(raw, parties, generic=generic_parties)
-        if q >= n or (len(toks) >= want and len(raw) - first[want - 1] > _SLICE_MARGIN):
-            break
-        span *= 2
+    _, toks, _ = _raw_from_mark(text, want, mark_char, parties, generic_parties)
     lf = "nynorsk" if language_form == "nynorsk" else "bokmal"
     memo = _FINAL_MEMO.setdefault((lf, common_form), {})
     out = []
@@ -339,6 +360,35 @@ def comparison_slice(
             v = memo[t] = final_token(t, lf, common_form)
         out.append(v)
     return out
+
+
+def comparison_span(
+    text: str,
+    start: int,
+    end: int,
+    *,
+    mark_char: int = 0,
+    mark_token: int = 0,
+    parties: Sequence[str] = (),
+    generic_parties: bool = True,
+) -> tuple[int, int]:
+    """Where comparison tokens ``start:end`` of an NFC ``text`` lie: ``[first, last)``.
+
+    The start of token ``start`` and the end of token ``end - 1`` in the spans of
+    :func:`normalize_tokens`, found from a mark as in :func:`comparison_slice`; only those
+    two tokens are located (a regular expression skips the ones before them).
+    """
+    if not 0 <= mark_token <= start < end:
+        raise ValueError(f"empty or misplaced token range {start}:{end} (mark {mark_token})")
+    want = end - mark_token
+    raw, _, first = _raw_from_mark(text, want, mark_char, parties, generic_parties)
+    if want > len(first):
+        raise ValueError(f"the text has fewer than {end} comparison tokens")
+    r0 = first[start - mark_token]
+    r1 = (first[want] if want < len(first) else len(raw)) - 1  # last raw token of end - 1
+    s = _skip_tokens(r0).match(text, mark_char).end()
+    e = _skip_tokens(r1 - r0).match(text, s).end() + len(raw[r1])
+    return s, e
 
 
 def normalize_tokens(

@@ -68,10 +68,8 @@ def covered_tokens(seq: np.ndarray, n_tokens: int, ref: np.ndarray, ngram: int) 
     pos = np.searchsorted(ref, seq)
     pos[pos >= len(ref)] = 0
     hit = ref[pos] == seq
-    delta = np.zeros(n + 1, dtype=np.int64)
     j = np.flatnonzero(hit)
-    np.add.at(delta, j, 1)
-    np.add.at(delta, np.minimum(j + k, n), -1)
+    delta = np.bincount(j, minlength=n + 1) - np.bincount(np.minimum(j + k, n), minlength=n + 1)
     return np.cumsum(delta[:n]) > 0
 
 

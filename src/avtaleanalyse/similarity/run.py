@@ -319,6 +319,7 @@ def similarity_tables(
             common_form=p.common_form,
             min_tokens=p.local_min_tokens,
             variant_ratio=p.variant_ratio,
+            n_jobs=p.n_jobs,
         )
         if p.adaptations
         else pd.DataFrame()
