@@ -119,9 +119,19 @@ def row_group_rows(table: pa.Table, target_bytes: int = ROW_GROUP_BYTES) -> int:
     return int(min(n, max(1024, target_bytes // per_row)))
 
 
-def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
-    """Read a Parquet table written by :func:`write_table`."""
-    return pq.read_table(path).to_pandas()
+def read_table(
+    path: str | os.PathLike[str], *, columns: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """Read a Parquet table written by :func:`write_table`.
+
+    ``columns``: read only these (those the file has, in its order); the others are never
+    loaded, which matters for the text columns of a large corpus.
+    """
+    if columns is None:
+        return pq.read_table(path).to_pandas()
+    names = pq.read_schema(path).names
+    wanted = set(columns)
+    return pq.read_table(path, columns=[c for c in names if c in wanted]).to_pandas()
 
 
 def write_csv(
@@ -166,8 +176,16 @@ def write_text(text: str, path: str | os.PathLike[str]) -> Path:
     return path
 
 
-def read_corpus(corpus_dir: str | os.PathLike[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def read_corpus(
+    corpus_dir: str | os.PathLike[str],
+    *,
+    document_columns: Sequence[str] | None = None,
+    section_columns: Sequence[str] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read the ``documents`` and ``sections`` tables that ``ingest`` wrote.
+
+    ``document_columns``, ``section_columns``: read only these columns (see
+    :func:`read_table`); all by default.
 
     Raises
     ------
@@ -183,4 +201,7 @@ def read_corpus(corpus_dir: str | os.PathLike[str]) -> tuple[pd.DataFrame, pd.Da
                 f"{p} not found: --corpus must be a folder written by "
                 f"'avtaleanalyse ingest INPUT_DIR --out {corpus_dir}'"
             )
-    return read_table(docs_path), read_table(secs_path)
+    return (
+        read_table(docs_path, columns=document_columns),
+        read_table(secs_path, columns=section_columns),
+    )

@@ -495,11 +495,34 @@ def write_outputs(
     write_json(prov, out / schema.PARAMETERS_FILE)
 
 
-def main(args: argparse.Namespace) -> int:
-    """Run the command; returns the exit code."""
+#: The columns of the corpus tables the stage reads (``raw_text`` and the other columns of
+#: ``documents`` are never loaded: at 100k documents each text column is over 1 GB).
+DOCUMENT_COLUMNS = (
+    schema.DOC_ID,
+    schema.TEXT,
+    schema.LANGUAGE_FORM,
+    schema.HEALTH_TRUST,
+    schema.MUNICIPALITIES,
+    schema.IS_TEMPLATE,
+    schema.AGREEMENT_KIND,
+    schema.AGREEMENT_NUMBER,
+    schema.YEAR,
+)
+SECTION_COLUMNS = (schema.DOC_ID, schema.SECTION_ID, schema.TEXT)
+
+
+def read_inputs(corpus_dir: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The documents and sections of an ingested corpus, only the columns the stage uses."""
     from avtaleanalyse.io import read_corpus
 
-    documents, sections = read_corpus(args.corpus)
+    return read_corpus(
+        corpus_dir, document_columns=DOCUMENT_COLUMNS, section_columns=SECTION_COLUMNS
+    )
+
+
+def main(args: argparse.Namespace) -> int:
+    """Run the command; returns the exit code."""
+    documents, sections = read_inputs(args.corpus)
     params = params_from_args(args)
     nat_file = getattr(args, "national_model", None)
     national_text = Path(nat_file).read_text(encoding="utf-8") if nat_file else None
