@@ -54,7 +54,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="demo corpus seed")
     parser.add_argument("--year", type=int, help="report year (default: latest year in the corpus)")
     parser.add_argument("--force", action="store_true", help="ignore the cache and run every stage")
-    parser.add_argument("--n-jobs", type=int, default=2, help="worker processes for ingestion")
+    parser.add_argument(
+        "--n-jobs", type=int, default=2, help="worker processes for ingestion and similarity"
+    )
 
 
 def stage_paths(root: Path, scale: str) -> dict[str, Path]:
@@ -179,7 +181,7 @@ def reproduce(
     force
         Run every stage even when its cache key matches.
     n_jobs
-        Worker processes for ingestion.
+        Worker processes for ingestion and similarity (the tables do not depend on it).
     log
         Receives one progress line per stage.
 
@@ -253,7 +255,17 @@ def reproduce(
             _hash_files([national], base=demo) if nat_args else "shared",
             _code_hash("similarity", "text.py", "resources/nn_nb_lemmas.tsv"),
         ),
-        ["similarity", "--corpus", str(corpus), "--out", str(sim), *nat_args],
+        # n_jobs only divides the work: the tables do not depend on it
+        [
+            "similarity",
+            "--corpus",
+            str(corpus),
+            "--out",
+            str(sim),
+            *nat_args,
+            "--n-jobs",
+            str(n_jobs),
+        ],
     )
     # topics contrasts template text with the local passages found by similarity
     sim_hash = _hash_files(_tables(sim), base=sim)
