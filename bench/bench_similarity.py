@@ -35,6 +35,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 
 def _corpus(n_docs: int, *, family_size: int = 25, seed: int = 0, max_trusts: int = 20):
@@ -54,6 +55,55 @@ def _corpus(n_docs: int, *, family_size: int = 25, seed: int = 0, max_trusts: in
         clause_words=35,
         seed=seed,
     )
+
+
+def _demo_corpus(n_docs: int, *, seed: int = 2012) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """About ``n_docs`` documents of the demo generator, with their sections.
+
+    Full-scale demo corpora (about 5,100 accepted documents each) of consecutive seeds: the
+    same trusts and municipalities, each seed a fresh draw of templates' wording, local
+    adaptations, damage and formats. The documents the demo plants as broken or duplicated
+    are left out (ingest rejects them); the text is the generator's plain text (what ingest
+    extracts, without the extraction noise), also stored as ``raw_text`` so the corpus
+    folder has the text columns of an ingested one.
+    """
+    from avtaleanalyse.demo import generate_corpus
+
+    docs, secs = [], []
+    s = seed
+    while len(docs) < n_docs:
+        scale = "full" if n_docs - len(docs) > 300 else "small"
+        for d in generate_corpus(seed=s, scale=scale).documents:
+            t = d.truth
+            if t["expected_status"] != "accepted" or t["duplicate_of"] or len(docs) >= n_docs:
+                continue
+            doc_id = f"{s}-{len(docs):06d}"
+            text = d.plain_text()
+            num = t["agreement_number"]
+            docs.append(
+                {
+                    "doc_id": doc_id,
+                    "text": text,
+                    "raw_text": text,
+                    "health_trust": t["health_trust"],
+                    "municipalities": [m for m in t["municipalities"].split(";") if m],
+                    "is_template": t["is_template"] == "true",
+                    "agreement_kind": t["agreement_kind"],
+                    "agreement_number": int(num) if num.isdigit() else None,
+                    "year": int(t["year"]),
+                    "language_form": t["language_form"],
+                }
+            )
+            for k, sec in enumerate(d.sections):
+                secs.append(
+                    {
+                        "doc_id": doc_id,
+                        "section_id": f"{doc_id}-s{k:03d}",
+                        "text": "\n".join([f"{sec.number} {sec.heading}".strip(), *sec.paras]),
+                    }
+                )
+        s += 1
+    return pd.DataFrame(docs), pd.DataFrame(secs)
 
 
 def bench_signatures(n_docs: int = 2000, n_update: int = 200) -> dict:
@@ -200,18 +250,22 @@ def sample(stop):
         stop.wait(0.05)
 
 
-from avtaleanalyse.io import read_table
+from avtaleanalyse.similarity.run import read_inputs
 
-docs = read_table(sys.argv[1])  # as the similarity command reads the ingested corpus
+docs, secs = read_inputs(sys.argv[1])  # as the similarity command reads the corpus
 read_peak = rss_mb("VmHWM")  # this process's own peak so far: reading the corpus
 rss_read = rss_mb()
-params = SimilarityParams(n_jobs=int(sys.argv[2]), adaptations=sys.argv[3] == "1", sections=False)
+with_sections = sys.argv[4] == "1"
+if not with_sections:
+    secs = None
+params = SimilarityParams(n_jobs=int(sys.argv[2]), adaptations=sys.argv[3] == "1",
+                          sections=with_sections)
 can_reset = reset_peak()
 stop = threading.Event()
 sampler = threading.Thread(target=sample, args=(stop,), daemon=True)
 sampler.start()
 t = time.perf_counter()
-tables = similarity_tables(docs, None, params=params)
+tables = similarity_tables(docs, secs, params=params)
 wall = time.perf_counter() - t
 stop.set()
 sampler.join()
@@ -246,26 +300,44 @@ print(json.dumps({"documents": len(docs), "seconds": wall, "peak_rss_mb": rss,
 """
 
 
-def bench_stage(sizes, *, n_jobs: int = 1, adaptations: bool = False) -> list[dict]:
-    """Whole-stage wall time and peak RSS per corpus size, each in a fresh subprocess."""
+def bench_stage(
+    sizes,
+    *,
+    n_jobs: int = 1,
+    adaptations: bool = False,
+    sections: bool = False,
+    corpus: str = "demo",
+) -> list[dict]:
+    """Whole-stage wall time and peak memory per corpus size, each in a fresh subprocess
+    that reads a corpus folder (``documents.parquet``, ``sections.parquet``) as the
+    ``similarity`` command does."""
+    from avtaleanalyse import schema
     from avtaleanalyse.io import write_table
 
     out = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
-            docs, _ = _corpus(n, seed=2)
-            path = Path(tmp) / f"docs_{n}.parquet"
-            write_table(docs, path)  # as ingest writes it
-            del docs
+            if corpus == "demo":
+                docs, secs = _demo_corpus(n)
+            else:
+                docs, _ = _corpus(n, seed=2)
+                docs["raw_text"] = docs["text"]
+                secs = pd.DataFrame(columns=["doc_id", "section_id", "text"])
+            folder = Path(tmp) / f"corpus_{n}"
+            write_table(docs, folder / schema.DOCUMENTS_FILE)  # as ingest writes it
+            write_table(secs, folder / schema.SECTIONS_FILE)
+            words = int(docs["text"].str.split().str.len().median())
+            del docs, secs
             res = subprocess.run(
-                [sys.executable, "-c", _CHILD, str(path), str(n_jobs), "1" if adaptations else "0"],
+                [sys.executable, "-c", _CHILD, str(folder), str(n_jobs),
+                 "1" if adaptations else "0", "1" if sections else "0"],
                 capture_output=True,
                 text=True,
                 check=True,
-            )
+            )  # fmt: skip
             rec = json.loads(res.stdout.strip().splitlines()[-1])
-            rec["n_jobs"] = n_jobs
-            rec["adaptations"] = adaptations
+            rec.update(n_jobs=n_jobs, adaptations=adaptations, sections=sections, corpus=corpus,
+                       median_words=words)  # fmt: skip
             print(json.dumps(rec), flush=True)
             out.append(rec)
     return out
@@ -277,6 +349,14 @@ def main(argv=None) -> int:
     ap.add_argument("--sizes", type=int, nargs="*", default=None)
     ap.add_argument("--n-jobs", type=int, default=1)
     ap.add_argument("--adaptations", action="store_true", help="include local passages")
+    ap.add_argument("--sections", action="store_true", help="include section-level pairs")
+    ap.add_argument(
+        "--corpus",
+        choices=("demo", "synthetic"),
+        default="demo",
+        help="demo: the demo generator scaled by seeds (default); synthetic: the "
+        "template-plus-edits generator of the tests (every copy edited, longer documents)",
+    )
     ap.add_argument("--skip-micro", action="store_true", help="only the whole-stage runs")
     ap.add_argument("--out", type=Path, default=None, help="write the results as JSON")
     args = ap.parse_args(argv)
@@ -287,7 +367,13 @@ def main(argv=None) -> int:
         results["recall"] = bench_recall()
         print(json.dumps(results["recall"], indent=1), flush=True)
     sizes = args.sizes or ([1000, 10000, 100000] if args.full else [1000, 10000])
-    results["stage"] = bench_stage(sizes, n_jobs=args.n_jobs, adaptations=args.adaptations)
+    results["stage"] = bench_stage(
+        sizes,
+        n_jobs=args.n_jobs,
+        adaptations=args.adaptations,
+        sections=args.sections,
+        corpus=args.corpus,
+    )
     if args.out:
         args.out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     return 0
