@@ -15,13 +15,20 @@
    sum of the proportional set size (PSS) of it and its workers, so that memory the forked
    workers share with it is counted once and what they hold themselves is counted too.
 
-Corpora are the template-plus-edits generator ``avtaleanalyse.similarity.synthetic``
-(about 1,500 words per document, families of ``--family-size`` members).
+Corpora: ``--corpus demo`` (default) scales the demo generator by seeds — full demo corpora
+of consecutive seeds, with their sections; ``--corpus synthetic`` is the template-plus-edits
+generator ``avtaleanalyse.similarity.synthetic`` (about 1,600 words per document, families of
+26, more families as the corpus grows). Each size is written as a corpus folder and read by
+a fresh subprocess as the ``similarity`` command reads it. ``--adaptations`` and
+``--sections`` add the local passages and the section pairs (the command's defaults).
 
 Usage::
 
     python bench/bench_similarity.py            # quick: 1k and 10k
-    python bench/bench_similarity.py --full     # adds 100k (several minutes)
+    python bench/bench_similarity.py --full     # adds 100k: with the demo corpus this
+                                                # grows quadratically (docs §9: >13 GB)
+    python bench/bench_similarity.py --skip-micro --corpus synthetic --sizes 1000 10000 100000 \\
+        --n-jobs 2 --adaptations                # the figures of docs/standardisation.md §9
 """
 
 from __future__ import annotations
