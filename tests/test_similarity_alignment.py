@@ -114,6 +114,16 @@ def test_is_variant_separates_damage_from_rewording():
     assert not is_variant([], a)
 
 
+def test_is_variant_measure_is_the_lcs_ratio():
+    # "ansvar og oppgaver" / "oppgaver og ansvar": longest common subsequence 10 of 36
+    # characters -> 2 * 10 / 36 = 0.556 (difflib's block matching finds only 0.444)
+    a, b = "ansvar og oppgaver".split(), "oppgaver og ansvar".split()
+    assert is_variant(a, b, min_ratio=0.55)
+    assert not is_variant(a, b, min_ratio=0.56)
+    assert is_variant(b, a, min_ratio=0.55)  # symmetric
+    assert is_variant(a, a, min_ratio=1.0)
+
+
 def test_classify_runs_added_edited_slot():
     k = 2
     ids: dict[tuple[str, str], int] = {}

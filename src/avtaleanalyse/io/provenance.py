@@ -22,6 +22,7 @@ TRACKED_PACKAGES = (
     "scikit-learn",
     "scipy",
     "simplemma",
+    "rapidfuzz",
     "pypdfium2",
     "python-docx",
     "odfpy",
