@@ -1,0 +1,53 @@
+"""The similarity benchmark's own arithmetic and one tiny whole-stage run."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+_PATH = Path(__file__).resolve().parents[1] / "bench" / "bench_similarity.py"
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("bench_similarity", _PATH)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_growth_ratios_and_unit_costs(bench):
+    rec = [
+        {
+            "documents": 1000,
+            "seconds": 4.0,
+            "peak_rss_mb": 500,
+            "candidates": 20_000,
+            "pairs": 9_000,
+        },
+        {
+            "documents": 10000,
+            "seconds": 50.0,
+            "peak_rss_mb": 900,
+            "candidates": 400_000,
+            "pairs": 100_000,
+        },
+    ]
+    g = bench.growth(rec)
+    assert g["x_documents"].tolist()[1] == 10.0
+    assert g["x_seconds"].tolist()[1] == 12.5
+    assert g["x_candidates"].tolist()[1] == 20.0
+    assert g["x_pairs"].tolist()[1] == pytest.approx(11.11)
+    assert g["s_per_1k_docs"].tolist() == [4.0, 5.0]
+    assert g["s_per_100k_candidates"].tolist() == [20.0, 12.5]
+    assert g["x_seconds"].isna().tolist() == [True, False]  # nothing before the first size
+
+
+def test_stage_run_reports_counts(bench):
+    (rec,) = bench.bench_stage([200], corpus="synthetic")
+    assert rec["documents"] >= 180
+    assert rec["candidates"] >= rec["pairs"] > 0
+    assert rec["families"] >= 1
+    assert rec["seconds"] > 0 and rec["peak_rss_mb"] > 0
