@@ -11,7 +11,9 @@ the script finds ``data/raw/demo-*/truth.csv`` and the stage folders under
 * similarity: adjusted Rand index of the families against ``template_family`` and the
   Spearman correlation of ``local_share`` with ``adaptation_share`` (goals 0.95 and 0.9);
 * local passages: token- and passage-level precision and recall of the added/edited
-  passages in ``adaptations.parquet`` against ``truth_passages.csv`` (goal 0.9 each);
+  passages in ``adaptations.parquet`` against ``truth_passages.csv`` (goal 0.9 each), with
+  the token recall apart for documents alone in their family (compared with the corpus,
+  not with a prototype: docs/standardisation.md §5);
 * coverage: F1 per class of every theme, level and direction, and per § 6-2 point
   (goal 0.95), with the confusion tables of the multi-class themes.
 
@@ -95,9 +97,15 @@ def passage_scores(truth: pd.DataFrame, demo: Path, stages: Path) -> dict[str, f
     docs = pd.read_parquet(stages / "corpus" / "documents.parquet", columns=["doc_id", "text"])
     keep = truth[(truth["ocr_damaged"] != "true") & (truth["is_template"] != "true")]
     text_of = docs.set_index("doc_id")["text"].reindex(keep["doc_id"]).to_dict()
+    fam = pd.read_parquet(
+        stages / "similarity" / "families.parquet", columns=["doc_id", "family_id"]
+    )
+    size = fam["family_id"].map(fam["family_id"].value_counts())
+    alone = set(fam.loc[size == 1, "doc_id"])
     true_by_doc = tp.merge(keep[["source_path", "doc_id"]], on="source_path").groupby("doc_id")
     found_by_doc = ad.groupby("doc_id")
     tok = {"tp": 0, "pred": 0, "true": 0}
+    split = {False: [0, 0, 0], True: [0, 0, 0]}  # alone -> [true tokens, found, documents]
     pas = {"true": 0, "found": 0, "pred": 0, "correct": 0, "unlocated": 0}
     for doc_id, text in text_of.items():
         text = str(text or "")
@@ -120,6 +128,10 @@ def passage_scores(truth: pd.DataFrame, demo: Path, stages: Path) -> dict[str, f
         tok["tp"] += int((is_true & is_pred).sum())
         tok["pred"] += int(is_pred.sum())
         tok["true"] += int(is_true.sum())
+        part = split[doc_id in alone]
+        part[0] += int(is_true.sum())
+        part[1] += int((is_true & is_pred).sum())
+        part[2] += int(is_true.any())
         for s, e in spans_true:
             inside = (starts >= s) & (starts < e)
             pas["true"] += 1
@@ -136,7 +148,14 @@ def passage_scores(truth: pd.DataFrame, demo: Path, stages: Path) -> dict[str, f
         "passage recall": pas["found"] / max(pas["true"], 1),
         "token precision": tok["tp"] / max(tok["pred"], 1),
         "token recall": tok["tp"] / max(tok["true"], 1),
+        "token recall, documents in a family (tokens, documents)": _recall(split[False]),
+        "token recall, documents alone in theirs (tokens, documents)": _recall(split[True]),
     }
+
+
+def _recall(part: list[int]) -> str:
+    true, found, documents = part
+    return f"{found / max(true, 1):.3f} ({true}, {documents})"
 
 
 def coverage_scores(truth: pd.DataFrame, stages: Path) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
