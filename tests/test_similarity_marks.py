@@ -140,6 +140,32 @@ def test_aligner_words_equal_the_tokens_with_and_without_marks():
             assert without.words(d, a, b, base=True) == full[a:b]
 
 
+def test_aligner_char_spans_equal_the_token_spans_and_base_spans_are_kept():
+    docs, _ = synthetic_corpus(n_trusts=2, n_agreements=1, n_municipalities=4, seed=6)
+    docs = docs.assign(text=[t.replace(". ", ". Stord kommune og Helse Fonna HF. ", 3)
+                             for t in docs["text"]])  # fmt: skip
+    sh = shingle_partition(docs)
+    fams = cluster_families(pd.DataFrame(columns=["doc_a", "doc_b", "jaccard",
+                                                  "containment_ab", "containment_ba"]),
+                            sh.ids)  # fmt: skip
+    aligner = FamilyAligner(sh, fams, family_prototypes(sh, fams, docs), documents=docs)
+    rng = random.Random(1)
+    for i, d in enumerate(sh.ids.astype(str)):
+        row = docs.iloc[i]
+        assert aligner.text(d) == row["text"]
+        _, spans = normalize_tokens(
+            row["text"], parties=party_names(row["municipalities"], row["health_trust"])
+        )
+        for _ in range(10):
+            a = rng.randint(0, len(spans) - 1)
+            b = min(len(spans), a + rng.randint(1, 60))
+            want = (int(spans[a, 0]), int(spans[b - 1, 1]))
+            assert aligner.char_span(d, a, b) == want
+            assert aligner.char_span(d, a, b, base=True) == want
+            assert aligner._base_spans[(d, a, b)] == want  # kept for the next member
+            assert aligner.char_span(d, a, b, base=True) == want  # from the cache
+
+
 def test_runs_are_the_same_in_worker_processes():
     docs, _ = synthetic_corpus(n_trusts=3, n_agreements=2, n_municipalities=8, seed=6)
     params = SimilarityParams(sections=False)

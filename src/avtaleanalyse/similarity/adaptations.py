@@ -67,14 +67,14 @@ def _document_passages(
         removed = [(a, b) for a, b in runs(proto_mask & ~doc_cov) if b - a >= min_tokens]
     if not any(x.kind in LOCAL_KINDS for x in found) and not removed:
         return []
-    text = str(aligner.meta(doc_id).get(schema.TEXT) or "")
-    base_text = "" if alone else str(aligner.meta(base).get(schema.TEXT) or "")
+    text = aligner.text(doc_id)
+    base_text = "" if alone else aligner.text(base)
 
     def chars(doc: str, start: int, end: int) -> tuple[int, int]:
         """``[first char, last char)`` of comparison tokens ``start:end`` of ``doc``."""
         if not 0 <= start < end <= int(sh.n_tokens[aligner.row[doc]]):
             raise ValueError(f"token span {start}:{end} outside document {doc}")
-        return aligner.char_span(doc, start, end)
+        return aligner.char_span(doc, start, end, base=doc == base)
 
     recs = []
     edited_gaps = []

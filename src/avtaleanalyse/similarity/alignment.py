@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing as mp
+from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -320,6 +321,7 @@ class FamilyAligner:
         )
         self._bases: dict[tuple[str, str], tuple] = {}
         self._base_words: dict[tuple[str, int, int], list[str]] = {}
+        self._base_spans: dict[tuple[str, int, int], tuple[int, int]] = {}
         self._runs: dict[str, list[Run]] = {}
         self._contexts: dict[str, tuple] = {}
 
@@ -361,15 +363,32 @@ class FamilyAligner:
             self._base_words[key] = got
         return got
 
-    def char_span(self, doc_id: str, start: int, end: int) -> tuple[int, int]:
+    def char_span(
+        self, doc_id: str, start: int, end: int, *, base: bool = False
+    ) -> tuple[int, int]:
         """``[first, last)`` characters of comparison tokens ``start:end`` in the NFC text
         (the spans of :func:`~avtaleanalyse.similarity.normalize.normalize_tokens`).
 
         Found from the document's last mark before ``start`` like :meth:`words`
-        (:func:`~avtaleanalyse.similarity.normalize.comparison_span`).
+        (:func:`~avtaleanalyse.similarity.normalize.comparison_span`). Spans of base members
+        are kept (``base=True``): the family's members ask for the same ones.
         """
+        key = (doc_id, start, end)
+        if base:
+            got = self._base_spans.get(key)
+            if got is not None:
+                return got
         text, marks, parties, _ = self._context(doc_id)
-        return comparison_span(text, start, end, **_mark_before(marks, start), parties=parties)
+        got = comparison_span(text, start, end, **_mark_before(marks, start), parties=parties)
+        if base:
+            if len(self._base_spans) > _BASE_CACHE * 16:
+                self._base_spans.clear()
+            self._base_spans[key] = got
+        return got
+
+    def text(self, doc_id: str) -> str:
+        """The document's ``text`` (one value read, not the whole :meth:`meta`)."""
+        return str(self._cols[schema.TEXT].iat[self._doc_pos[doc_id]] or "")
 
     def _context(self, doc_id: str) -> tuple[str, np.ndarray, tuple[str, ...], str]:
         """NFC text, marks, party names and language form of one document (read once)."""
@@ -382,7 +401,7 @@ class FamilyAligner:
             marks = np.zeros((1, 2), dtype=np.int64)
         got = (
             nfc(str(m.get(schema.TEXT) or "")),
-            marks,
+            (marks[:, 0].tolist(), marks[:, 1].tolist()),  # searched with bisect, per token
             party_names(m.get(schema.MUNICIPALITIES), m.get(schema.HEALTH_TRUST)),
             str(m.get(schema.LANGUAGE_FORM) or "bokmal"),
         )
@@ -531,10 +550,11 @@ class FamilyAligner:
         ]
 
 
-def _mark_before(marks: np.ndarray, token: int) -> dict[str, int]:
-    """The last mark at or before comparison token ``token`` (rows: char offset, token)."""
-    k = max(int(np.searchsorted(marks[:, 1], token, side="right")) - 1, 0)
-    return {"mark_char": int(marks[k, 0]), "mark_token": int(marks[k, 1])}
+def _mark_before(marks: tuple[list[int], list[int]], token: int) -> dict[str, int]:
+    """The last mark at or before comparison token ``token`` (marks: char offsets, tokens)."""
+    chars, tokens = marks
+    k = max(bisect_right(tokens, token) - 1, 0)
+    return {"mark_char": chars[k], "mark_token": tokens[k]}
 
 
 #: The aligner and context a worker forked by :meth:`FamilyAligner.map_batches` works with.
