@@ -111,15 +111,23 @@ def test_marks_survive_partitioning_and_take():
     assert whole.without_sets().marks is whole.marks
 
 
-def test_aligner_words_equal_the_tokens_with_and_without_marks():
-    docs, _ = synthetic_corpus(n_trusts=2, n_agreements=1, n_municipalities=6, seed=5)
+def _named_corpus(n_municipalities: int, seed: int):
+    """A small synthetic corpus with party names in the text; its shingles, families (one
+    per document) and prototypes."""
+    docs, _ = synthetic_corpus(
+        n_trusts=2, n_agreements=1, n_municipalities=n_municipalities, seed=seed
+    )
     docs = docs.assign(text=[t.replace(". ", ". Stord kommune og Helse Fonna HF. ", 3)
                              for t in docs["text"]])  # fmt: skip
     sh = shingle_partition(docs)
     fams = cluster_families(pd.DataFrame(columns=["doc_a", "doc_b", "jaccard",
                                                   "containment_ab", "containment_ba"]),
                             sh.ids)  # fmt: skip
-    protos = family_prototypes(sh, fams, docs)
+    return docs, sh, fams, family_prototypes(sh, fams, docs)
+
+
+def test_aligner_words_equal_the_tokens_with_and_without_marks():
+    docs, sh, fams, protos = _named_corpus(6, seed=5)
     with_marks = FamilyAligner(sh, fams, protos, documents=docs)
     without = FamilyAligner(
         shingles.dataclasses.replace(sh, marks=None, mark_offsets=None), fams, protos,
@@ -141,14 +149,8 @@ def test_aligner_words_equal_the_tokens_with_and_without_marks():
 
 
 def test_aligner_char_spans_equal_the_token_spans_and_base_spans_are_kept():
-    docs, _ = synthetic_corpus(n_trusts=2, n_agreements=1, n_municipalities=4, seed=6)
-    docs = docs.assign(text=[t.replace(". ", ". Stord kommune og Helse Fonna HF. ", 3)
-                             for t in docs["text"]])  # fmt: skip
-    sh = shingle_partition(docs)
-    fams = cluster_families(pd.DataFrame(columns=["doc_a", "doc_b", "jaccard",
-                                                  "containment_ab", "containment_ba"]),
-                            sh.ids)  # fmt: skip
-    aligner = FamilyAligner(sh, fams, family_prototypes(sh, fams, docs), documents=docs)
+    docs, sh, fams, protos = _named_corpus(4, seed=6)
+    aligner = FamilyAligner(sh, fams, protos, documents=docs)
     rng = random.Random(1)
     for i, d in enumerate(sh.ids.astype(str)):
         row = docs.iloc[i]
