@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import gc
+import os
 import random
 
 import numpy as np
@@ -177,3 +179,32 @@ def test_runs_are_the_same_in_worker_processes():
     assert len(one["adaptations"]) > 0
     for name in ("standardisation", "adaptations", "families", "pairs"):
         pd.testing.assert_frame_equal(one[name], two[name])
+
+
+def _chunk_report(aligner, context, chunk):
+    # what a worker sees: its chunk, the context, and whether the inherited heap is frozen
+    return [(x * context, os.getpid(), gc.get_freeze_count() > 0) for x in chunk]
+
+
+def _chunk_fails(aligner, context, chunk):
+    raise ValueError("bad chunk")
+
+
+def test_map_batches_in_workers_keeps_order_and_leaves_gc_unfrozen():
+    docs, sh, fams, protos = _named_corpus(3, seed=7)
+    aligner = FamilyAligner(sh, fams, protos, documents=docs)
+    items = list(range(23))
+    one = [r for got in aligner.map_batches(_chunk_report, items, context=3, batch=4) for r in got]
+    two = [
+        r
+        for got in aligner.map_batches(_chunk_report, items, context=3, n_jobs=2, batch=4)
+        for r in got
+    ]
+    assert [v for v, _, _ in one] == [v for v, _, _ in two] == [3 * x for x in items]
+    assert {pid for _, pid, _ in one} == {os.getpid()}
+    assert os.getpid() not in {pid for _, pid, _ in two}  # in forked workers
+    assert all(frozen for _, _, frozen in two)  # the parent's objects are not collected there
+    assert gc.get_freeze_count() == 0  # and the parent's own collections are back to normal
+    with pytest.raises(ValueError, match="bad chunk"):
+        list(aligner.map_batches(_chunk_fails, items, context=3, n_jobs=2, batch=4))
+    assert gc.get_freeze_count() == 0

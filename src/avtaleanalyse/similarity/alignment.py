@@ -24,6 +24,7 @@ the text it shares with any other party's document in the corpus
 
 from __future__ import annotations
 
+import gc
 import itertools
 import multiprocessing as mp
 from bisect import bisect_right
@@ -483,6 +484,9 @@ class FamilyAligner:
             return
         global _WORKER_STATE
         _WORKER_STATE = (self, context)  # what the forked workers see
+        # objects that exist now are left out of the workers' garbage collections: a
+        # collection would walk (and so copy, page by page) the whole inherited heap
+        gc.freeze()
         try:
             with ProcessPoolExecutor(n_jobs, mp_context=mp.get_context("fork")) as ex:
                 pending: deque = deque()
@@ -493,6 +497,7 @@ class FamilyAligner:
                 while pending:
                     yield pending.popleft().result()
         finally:
+            gc.unfreeze()
             _WORKER_STATE = None
 
     def remember_runs(self, doc_id: str, found: list[Run]) -> None:
