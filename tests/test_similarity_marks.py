@@ -26,6 +26,7 @@ from avtaleanalyse.similarity.prototypes import family_prototypes
 from avtaleanalyse.similarity.run import SimilarityParams, similarity_tables
 from avtaleanalyse.similarity.shingles import concat_shingled, party_names, shingle_partition
 from avtaleanalyse.similarity.synthetic import synthetic_corpus
+from avtaleanalyse.text import to_bokmal
 
 # Party names of many shapes, to land across block borders: own municipality (two words),
 # a trust with and without "HF", a capitalised word before "kommune", a placeholder, a
@@ -208,3 +209,53 @@ def test_map_batches_in_workers_keeps_order_and_leaves_gc_unfrozen():
     with pytest.raises(ValueError, match="bad chunk"):
         list(aligner.map_batches(_chunk_fails, items, context=3, n_jobs=2, batch=4))
     assert gc.get_freeze_count() == 0
+
+
+_LOADS: list[str] = []
+
+
+def _lemmas_in_worker(aligner, context, chunk):
+    # lemmatise in the worker; report which simplemma dictionaries it had to load itself
+    before = len(_LOADS)
+    out = [to_bokmal(w, form) for w, form in chunk]
+    return [(out, _LOADS[before:])]
+
+
+def test_lemma_data_is_loaded_once_before_the_workers_fork(monkeypatch):
+    from simplemma.strategies.dictionaries import dictionary_factory as df
+
+    real = df._load_dictionary_from_disk
+
+    def counted(lang):
+        _LOADS.append(lang)
+        return real(lang)
+
+    monkeypatch.setattr(df, "_load_dictionary_from_disk", counted)
+    _forget_lemmas()
+    _LOADS.clear()
+    try:
+        docs, sh, fams, protos = _named_corpus(3, seed=8)
+        docs.loc[docs.index[0], "language_form"] = "nynorsk"
+        aligner = FamilyAligner(sh, fams, protos, documents=docs)
+        words = [("tenestene", "nynorsk"), ("tjenestene", "bokmal"), ("avtalen", "bokmal")] * 3
+        got = [
+            r for g in aligner.map_batches(_lemmas_in_worker, words, n_jobs=2, batch=3) for r in g
+        ]
+        assert sorted(_LOADS) == ["nb", "nn"]  # in the parent, before forking
+        assert all(loads == [] for _, loads in got)  # no worker loaded a dictionary again
+        assert [w for out, _ in got for w in out] == ["tjeneste", "tjeneste", "avtale"] * 3
+    finally:
+        _forget_lemmas()
+
+
+def _forget_lemmas():
+    """Every cache between a word and simplemma's dictionaries, as in a fresh process."""
+    from simplemma import lemmatizer
+    from simplemma.strategies.dictionaries import dictionary_factory as df
+
+    from avtaleanalyse import text
+
+    df.DEFAULT_DICTIONARY_FACTORY._get_dictionary.cache_clear()
+    lemmatizer._legacy_lemmatizer_for.cache_clear()
+    text._lemma.cache_clear()
+    to_bokmal.cache_clear()

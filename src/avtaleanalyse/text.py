@@ -12,12 +12,20 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 
 import simplemma
 
-__all__ = ["common_form", "lemmatize", "normalize_token_form", "to_bokmal", "tokenize"]
+__all__ = [
+    "common_form",
+    "lemmatize",
+    "load_lemma_data",
+    "normalize_token_form",
+    "to_bokmal",
+    "tokenize",
+]
 
 # words (with inner hyphens, and a trailing hyphen as in "helse- og"), numbers such as
 # "6-2", "3.1", "2A", and the section sign.
@@ -38,6 +46,20 @@ def tokenize(text: str, *, lower: bool = True) -> list[str]:
 @lru_cache(maxsize=500_000)
 def _lemma(token: str, lang: str) -> str:
     return simplemma.lemmatize(token, lang=lang)
+
+
+def load_lemma_data(language_forms: Iterable[str]) -> None:
+    """Load simplemma's dictionaries (and the nynorsk map) for these written forms now.
+
+    simplemma loads a language on its first word (about a second each). Calling this before
+    forking worker processes loads them once, in the parent, instead of in every worker.
+    """
+    for form in sorted({str(f) for f in language_forms}):
+        simplemma.lemmatize("samarbeid", lang="nb")
+        simplemma.is_known("samarbeid", lang="nb")
+        if form == "nynorsk":
+            simplemma.lemmatize("samarbeid", lang="nn")
+            _nn_nb_tables()
 
 
 def lemmatize(tokens: list[str], *, language_form: str = "bokmal") -> list[str]:

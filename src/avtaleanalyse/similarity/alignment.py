@@ -46,6 +46,7 @@ from avtaleanalyse.similarity.normalize import (
 )
 from avtaleanalyse.similarity.prototypes import Prototypes, covered_tokens, runs
 from avtaleanalyse.similarity.shingles import Shingled, party_names, sorted_unique
+from avtaleanalyse.text import load_lemma_data
 
 __all__ = [
     "LOCAL_KINDS",
@@ -484,6 +485,9 @@ class FamilyAligner:
             return
         global _WORKER_STATE
         _WORKER_STATE = (self, context)  # what the forked workers see
+        if self.common_form and self.has_texts:  # loaded once here, not in every worker
+            forms = self._cols.get(schema.LANGUAGE_FORM)
+            load_lemma_data(forms.dropna().unique() if forms is not None else ["bokmal"])
         # objects that exist now are left out of the workers' garbage collections: a
         # collection would walk (and so copy, page by page) the whole inherited heap
         gc.freeze()
