@@ -141,7 +141,7 @@ def test_sort_helpers_equal_numpy():
         uniq, inv = unique_inverse(v)
         u2, i2 = np.unique(v, return_inverse=True)
         assert np.array_equal(uniq, u2) and np.array_equal(inv, i2.ravel())
-        for n_ref in (0, 1, 3, 8, 9, 300):
+        for n_ref in (0, 1, 3, 8, 9, 300, 400):  # 9-300: bitmap pre-filter; 400: sorted search
             ref = np.sort(rng.choice(v, n_ref)) if n_ref else v[:0]
             assert np.array_equal(in_sorted(v, ref, chunk=999), np.isin(v, ref))
             assert np.array_equal(member_mask(v, ref), np.isin(v, ref))

@@ -21,9 +21,13 @@ import numpy as np
 import pandas as pd
 
 from avtaleanalyse import schema
-from avtaleanalyse.similarity.candidates import member_mask
 from avtaleanalyse.similarity.normalize import normalize_tokens
-from avtaleanalyse.similarity.shingles import Shingled, sorted_unique, unique_counts
+from avtaleanalyse.similarity.shingles import (
+    Shingled,
+    sort_with_order,
+    sorted_unique,
+    unique_counts,
+)
 
 __all__ = [
     "Prototypes",
@@ -147,15 +151,23 @@ def family_prototypes(
             m_of = (doc_keys >> sh32).astype(np.int64)
             hashes = doc_keys & mask32
             fam_of = np.asarray(mem_fam, dtype=np.uint64)[m_of]
-            fam_keys = (fam_of << sh32) | hashes
-            uk, counts = unique_counts(fam_keys)
+            # one sort of the (family, hash) keys gives each key's member count and, in the
+            # same order, which member it came from
+            order, fam_sorted = sort_with_order((fam_of << sh32) | hashes)
+            first = np.flatnonzero(np.concatenate(([True], fam_sorted[1:] != fam_sorted[:-1])))
+            counts = np.diff(np.append(first, len(fam_sorted)))
+            uk = fam_sorted[first]
             size = np.bincount(np.asarray(mem_fam), minlength=len(chunk))
-            cons = uk[counts > majority * size[(uk >> sh32).astype(np.int64)]]
+            in_cons = counts > majority * size[(uk >> sh32).astype(np.int64)]
+            cons = uk[in_cons]
             cf = (cons >> sh32).astype(np.int64)
             bounds = np.searchsorted(cf, np.arange(len(chunk) + 1))
             for k in range(len(chunk)):
                 cons_by_fam[k] = (cons[bounds[k] : bounds[k + 1]] & mask32).astype(np.uint32)
-            score = np.bincount(m_of, weights=member_mask(fam_keys, cons), minlength=len(mem_rows))
+            # per member: how many of its shingles are consensus shingles
+            score = np.bincount(
+                m_of[order], weights=np.repeat(in_cons, counts), minlength=len(mem_rows)
+            )
         score_of = dict(zip(mem_ids, score.tolist(), strict=True))
         for k, (fam, members) in enumerate(chunk):
             votes = Counter(h for h in (trust.get(m) for m in members) if isinstance(h, str))

@@ -38,6 +38,7 @@ __all__ = [
     "shingle_hash",
     "shingle_partition",
     "shingle_sequence",
+    "sort_with_order",
     "sorted_unique",
     "unique_counts",
     "unique_inverse",
@@ -98,14 +99,14 @@ def unique_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def unique_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Sorted distinct values and the index of each input value among them (sort-based)."""
     v = np.asarray(values)
-    order, a = _argsort(v)
+    order, a = sort_with_order(v)
     flag = np.concatenate(([True], a[1:] != a[:-1])) if len(a) else np.zeros(0, dtype=bool)
     inv = np.empty(len(v), dtype=np.int64)
     inv[order] = np.cumsum(flag) - 1
     return a[flag], inv
 
 
-def _argsort(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def sort_with_order(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """A sorting permutation of ``v`` and ``v`` sorted (ties in any order).
 
     Unsigned values that leave room for the position in 64 bits are sorted together with it
@@ -127,8 +128,9 @@ def _argsort(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def in_sorted(values: np.ndarray, ref: np.ndarray, *, chunk: int = 1 << 22) -> np.ndarray:
     """``values ∈ ref`` for a sorted ``ref`` (exact; chunked, so the temporaries stay small).
 
-    A handful of reference values are compared directly; otherwise each chunk of values is
-    sorted first (a cache-friendly binary search).
+    A handful of reference values are compared directly; a reference that is small next to
+    the values is first looked up in a bitmap of its low bits; otherwise each chunk of values
+    is sorted first (a cache-friendly binary search).
     """
     values = np.asarray(values)
     ref = np.asarray(ref)
@@ -141,12 +143,34 @@ def in_sorted(values: np.ndarray, ref: np.ndarray, *, chunk: int = 1 << 22) -> n
             for r in ref.tolist():
                 o |= v == r
         return out
+    if len(values) >= _BITMAP_MIN_RATIO * len(ref) and len(ref) <= _BITMAP_MAX_REF:
+        # few reference values among many: a bitmap of their low bits passes about one
+        # value in 16 that is not in ref; only those are searched
+        bits = max(16, (16 * len(ref) - 1).bit_length())
+        low = values.dtype.type((1 << bits) - 1) if values.dtype.kind in "ui" else None
+        if low is not None:
+            seen = np.zeros(1 << bits, dtype=bool)
+            seen[(ref & ref.dtype.type((1 << bits) - 1)).astype(np.intp)] = True
+            for s in range(0, len(values), chunk):
+                v = values[s : s + chunk]
+                maybe = np.flatnonzero(seen[(v & low).astype(np.intp)])
+                vm = v[maybe]
+                pos = np.searchsorted(ref, vm)
+                pos[pos >= len(ref)] = 0
+                out[s + maybe] = ref[pos] == vm
+            return out
     for s in range(0, len(values), chunk):
-        order, vs = _argsort(values[s : s + chunk])
+        order, vs = sort_with_order(values[s : s + chunk])
         pos = np.searchsorted(ref, vs)
         pos[pos >= len(ref)] = 0
         out[s + order] = ref[pos] == vs
     return out
+
+
+#: in_sorted uses a bitmap of the reference's low bits when the reference has at most this
+#: many values and the values outnumber them this many times.
+_BITMAP_MAX_REF = 1 << 20
+_BITMAP_MIN_RATIO = 16
 
 
 def _gather(
