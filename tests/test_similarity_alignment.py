@@ -169,3 +169,52 @@ def test_classify_runs_added_edited_slot():
     assert base.split()[r.gap_start : r.gap_end] == ["f"]
     # runs shorter than min_tokens are not classified at all
     assert [x.kind for x in classify("a b c slot1 slot1b d e q g h")] == ["slot"]
+
+
+def _references_by_definition(sh, alone, munis):
+    """A shingle is in an alone document's reference when a document of other parties has it."""
+    seqs = [set(sh.seq_of(u).tolist()) for u in range(len(sh))]
+    out = {}
+    for i in alone:
+        others = [u for u in range(len(sh)) if u != i and not (munis[u] & munis[i])]
+        ref = {h for h in seqs[i] if any(h in seqs[u] for u in others)}
+        out[str(sh.ids[i])] = sorted(ref)
+    return out
+
+
+def test_singleton_references_hold_exactly_the_text_other_parties_have():
+    from avtaleanalyse.similarity.alignment import singleton_references
+    from avtaleanalyse.similarity.prototypes import Prototypes
+    from avtaleanalyse.similarity.shingles import shingle_partition
+
+    rng = np.random.default_rng(7)
+    words = [f"ord{k}" for k in range(40)]
+    names = ["Alver", "Bømlo", "Fitjar", "Stord", "Tysnes"]
+    rows = []
+    for k in range(24):
+        n_words = int(rng.integers(0, 60))  # some too short for a shingle, one maybe empty
+        parties = sorted(set(rng.choice(names, size=int(rng.integers(0, 3))).tolist()))
+        rows.append(
+            {
+                "doc_id": f"d{k:02d}",
+                "text": " ".join(rng.choice(words, size=n_words)),
+                "municipalities": parties,
+            }
+        )
+    docs = pd.DataFrame(rows)
+    sh = shingle_partition(docs, ngram=2, common_form=False)
+    fams = pd.DataFrame(
+        {"doc_id": docs["doc_id"], "family_id": ["f0"] * 6 + [f"s{k}" for k in range(18)]}
+    )
+    consensus = np.unique(sh.seq_of(0)).astype(np.uint32)
+    protos = Prototypes(table=pd.DataFrame(), sets={"f0": consensus})
+    got = singleton_references(sh, fams, protos, docs, chunk=50)  # several chunks
+    munis = [frozenset(m) for m in docs["municipalities"]]
+    want = _references_by_definition(sh, range(6, 24), munis)
+    assert sorted(got) == sorted(want)
+    for d, ref in want.items():
+        assert got[d].tolist() == ref, d
+    assert sum(len(r) for r in want.values()) > 50  # the text is shared, and some is not:
+    assert sum(len(np.unique(sh.seq_of(i))) for i in range(6, 24)) > sum(
+        len(r) for r in want.values()
+    )

@@ -45,7 +45,7 @@ from avtaleanalyse.similarity.normalize import (
     nfc,
 )
 from avtaleanalyse.similarity.prototypes import Prototypes, covered_tokens, runs
-from avtaleanalyse.similarity.shingles import Shingled, party_names, sorted_unique
+from avtaleanalyse.similarity.shingles import Shingled, in_sorted, party_names, sorted_unique
 from avtaleanalyse.text import load_lemma_data
 
 __all__ = [
@@ -248,24 +248,35 @@ def singleton_references(
     seq, offs = shingled.seq, shingled.seq_offsets
     keys = []
     for s in range(0, len(seq), chunk):
-        hit = np.flatnonzero(member_mask(seq[s : s + chunk], wanted)) + s
+        e = min(s + chunk, len(seq))
+        hit = np.flatnonzero(member_mask(seq[s:e], wanted))
         if len(hit):
-            unit = np.searchsorted(offs, hit, side="right") - 1
-            keys.append(sorted_unique((unit.astype(np.uint64) << np.uint64(32)) | seq[hit]))
+            # the unit of every position of the chunk (cheaper than a search per hit)
+            u0, u1 = np.searchsorted(offs, [s, e - 1], side="right") - 1
+            lens = np.minimum(offs[u0 + 1 : u1 + 2], e) - np.maximum(offs[u0 : u1 + 1], s)
+            unit = np.repeat(np.arange(u0, u1 + 1, dtype=np.uint64), lens)[hit]
+            keys.append(sorted_unique((unit << np.uint64(32)) | seq[hit + s]))
     keys = sorted_unique(np.concatenate(keys))
     unit_of = (keys >> np.uint64(32)).astype(np.int64)
     hash_of = (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32)
-    order = np.argsort(hash_of, kind="stable")
-    hash_sorted, unit_by_hash = hash_of[order], unit_of[order]
+    del keys
+    # units that hold each wanted hash, and where each unit's hashes start (keys by unit)
+    holders = np.bincount(np.searchsorted(wanted, hash_of), minlength=len(wanted))
+    unit_start = np.searchsorted(unit_of, np.arange(len(ids) + 1))
+    by_muni: dict[str, list[int]] = {}
+    for u, ms in enumerate(munis):
+        for m in ms:
+            by_muni.setdefault(m, []).append(u)
     out = {}
     for i in alone:
         own = sorted_unique(shingled.seq_of(i))
-        lo = np.searchsorted(hash_sorted, own, side="left")
-        hi = np.searchsorted(hash_sorted, own, side="right")
-        shared = np.zeros(len(own), dtype=bool)
-        for k in np.flatnonzero(hi - lo > 1):  # some other unit has it
-            others = unit_by_hash[lo[k] : hi[k]]
-            shared[k] = any(u != i and not (munis[u] & munis[i]) for u in others.tolist())
+        # a hash is shared when more units hold it than units that cannot count: the
+        # document itself and the agreements of its own municipalities
+        barred = sorted({i, *(u for m in munis[i] for u in by_muni[m])})
+        held = np.concatenate([hash_of[unit_start[u] : unit_start[u + 1]] for u in barred])
+        held = held[in_sorted(held, own)]
+        barred_count = np.bincount(np.searchsorted(own, held), minlength=len(own))
+        shared = holders[np.searchsorted(wanted, own)] > barred_count
         out[str(ids[i])] = own[shared]
     return out
 
