@@ -20,6 +20,7 @@ from avtaleanalyse.similarity import shingles as sh_mod
 from avtaleanalyse.similarity.candidates import (
     _component_overlaps,
     band_keys,
+    first_equal_rows,
     identical_columns,
     lsh_candidates,
     lsh_params,
@@ -187,6 +188,28 @@ def test_overlaps_with_merged_columns_equal_python_sets(corpus):
     for share in (0.0, 0.3, 1.0):
         got = _component_overlaps(sh, np.arange(n), pairs[:, 0], pairs[:, 1], dense_share=share)
         assert np.array_equal(got, want), share
+
+
+def _first_equal_rows_by_numpy(a):
+    _, idx, inv = np.unique(a, axis=0, return_index=True, return_inverse=True)
+    return idx[inv.ravel()]
+
+
+def test_first_equal_rows_equal_numpy_unique(monkeypatch):
+    rng = np.random.default_rng(11)
+    base = rng.integers(0, 2**32, size=(30, 128), dtype=np.uint64).astype(np.uint32)
+    a = base[rng.integers(0, 30, size=400)]  # many copies of 30 distinct rows
+    a[::37, 5] ^= 1  # and some near copies that must stay apart
+    want = _first_equal_rows_by_numpy(a)
+    got = first_equal_rows(a)
+    assert np.array_equal(got, want)
+    assert (got <= np.arange(len(a))).all() and len(np.unique(got)) < 60
+    assert first_equal_rows(a[:0]).tolist() == []
+    # every key colliding: the check catches it and the exact grouping is used
+    monkeypatch.setattr(
+        cand_mod, "band_keys", lambda x, **_: np.zeros((len(x), 1), dtype=np.uint64)
+    )
+    assert np.array_equal(first_equal_rows(a), want)
 
 
 def test_sort_helpers_equal_numpy():

@@ -34,6 +34,7 @@ from avtaleanalyse.similarity.shingles import (
 __all__ = [
     "all_pairs_exact",
     "band_keys",
+    "first_equal_rows",
     "identical_columns",
     "lsh_candidates",
     "lsh_params",
@@ -255,6 +256,34 @@ def overlap_counts(shingled: Shingled, pairs: np.ndarray, *, block_rows: int = 2
         lb = np.searchsorted(members, pb)
         out[grp] = _component_overlaps(shingled, members, la, lb, block_rows=block_rows)
     return out
+
+
+def first_equal_rows(a: np.ndarray) -> np.ndarray:
+    """For each row of a 2-D array, the index of the first row equal to it.
+
+    Rows are grouped by a 64-bit key of all their values (:func:`band_keys` with one band),
+    then every row is compared with its group's first; if any differs (a key collision)
+    the grouping is redone with ``np.unique(axis=0)``, so the result is always exact. Much
+    faster than ``np.unique(axis=0)``, which sorts the rows as opaque byte strings.
+
+    Returns
+    -------
+    numpy.ndarray
+        int64, ``first[i] <= i`` and ``a[first[i]] == a[i]``.
+    """
+    n = len(a)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    key = band_keys(a, bands=1, rows=a.shape[1])[:, 0]
+    order, skey = sort_with_order(key)
+    starts = np.flatnonzero(np.concatenate(([True], skey[1:] != skey[:-1])))
+    first = np.minimum.reduceat(order, starts)
+    out = np.empty(n, dtype=np.int64)
+    out[order] = np.repeat(first, np.diff(np.append(starts, n)))
+    if all(np.array_equal(a[s : s + 65536], a[out[s : s + 65536]]) for s in range(0, n, 65536)):
+        return out
+    _, idx, inv = np.unique(a, axis=0, return_index=True, return_inverse=True)
+    return idx[inv.ravel()].astype(np.int64)
 
 
 def _mix64(x: np.ndarray, salt: int) -> np.ndarray:

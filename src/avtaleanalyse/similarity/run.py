@@ -25,6 +25,7 @@ from avtaleanalyse.similarity.adaptations import local_adaptations
 from avtaleanalyse.similarity.alignment import FamilyAligner, singleton_references
 from avtaleanalyse.similarity.candidates import (
     band_keys,
+    first_equal_rows,
     lsh_candidates,
     lsh_params,
     member_mask,
@@ -185,10 +186,10 @@ def _section_pairs(
     # group (the first by section_id) takes part in LSH, so hundreds of municipal copies do not
     # make quadratically many pairs; the grouping itself is returned as a table.
     valid_idx = np.flatnonzero(valid)
-    _, first, inverse = np.unique(sig[valid_idx], axis=0, return_index=True, return_inverse=True)
-    rep_of = valid_idx[first[inverse.ravel()]]
+    first = first_equal_rows(sig[valid_idx])
+    rep_of = valid_idx[first]
     reps = np.zeros(len(secs), dtype=bool)
-    reps[valid_idx[first]] = True
+    reps[rep_of] = True
     b, r = lsh_params(max(p.lsh_threshold, p.section_min_jaccard - 0.2), sig.shape[1])
     cand = pairs_from_band_keys(
         band_keys(sig, bands=b, rows=r), valid=reps, max_bucket=p.section_max_bucket
@@ -200,7 +201,7 @@ def _section_pairs(
     sp[schema.DOC_A] = doc_of[sp["row_a"].to_numpy()]
     sp[schema.DOC_B] = doc_of[sp["row_b"].to_numpy()]
     sec_ids = secs[schema.SECTION_ID].astype(str).to_numpy()
-    sizes = np.bincount(inverse.ravel(), minlength=len(first))[inverse.ravel()]
+    sizes = np.bincount(first, minlength=len(first))[first]
     groups = pd.DataFrame(
         {
             schema.SECTION_ID: sec_ids[valid_idx],
