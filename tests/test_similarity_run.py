@@ -11,7 +11,8 @@ import pytest
 
 from avtaleanalyse import cli, schema
 from avtaleanalyse.io import read_json, read_table, write_table
-from avtaleanalyse.similarity.candidates import all_pairs_exact
+from avtaleanalyse.similarity.candidates import all_pairs_exact, sets_without
+from avtaleanalyse.similarity.families import boilerplate_shingles
 from avtaleanalyse.similarity.run import shingle_corpus
 from avtaleanalyse.similarity.synthetic import synthetic_corpus
 
@@ -67,6 +68,37 @@ def test_command_writes_all_tables_deterministically(tmp_path):
         groups.groupby("representative").size()
         == groups.groupby("representative")["group_size"].first()
     ).all()
+
+
+def test_pairs_hold_every_pair_above_the_reporting_rule_and_nothing_below(tmp_path):
+    """Complete where the LSH is reliable (J >= 0.5); the rule is set from the command line."""
+    _write_corpus(tmp_path / "corpus")
+    docs = read_table(tmp_path / "corpus" / schema.DOCUMENTS_FILE)
+    out = tmp_path / "out"
+    argv = ["similarity", "--corpus", str(tmp_path / "corpus"), "--no-sections"]
+    assert cli.main([*argv, "--out", str(out), "--no-adaptations"]) == 0
+    pairs = read_table(out / schema.PAIRS_FILE)
+    maxc = np.maximum(pairs[schema.CONTAINMENT_AB], pairs[schema.CONTAINMENT_BA])
+    assert ((pairs[schema.JACCARD] >= 0.5) | (maxc >= 0.5)).all()
+    assert read_json(out / schema.PARAMETERS_FILE)["parameters"]["report_min_jaccard"] == 0.5
+    # every pair with J >= 0.5 on exact all-pairs (same boilerplate-free sets) is there
+    sh = shingle_corpus(docs)
+    shx = sets_without(sh, boilerplate_shingles(sh, max_df=0.3, min_documents=50, seed=1))
+    ex = all_pairs_exact(shx, min_jaccard=0.5)
+    ids = shx.ids.astype(str)
+    want = {tuple(sorted((ids[i], ids[j]))) for i, j in zip(ex["i"], ex["j"], strict=True)}
+    got = set(zip(pairs[schema.DOC_A], pairs[schema.DOC_B], strict=True))
+    assert len(want) > 50 and want <= got
+    # a lower rule from the command line reports more pairs, each meeting it
+    low = tmp_path / "low"
+    rule = ["--report-min-jaccard", "0.3", "--report-min-containment", "0.9"]
+    assert cli.main([*argv, "--out", str(low), "--no-adaptations", *rule]) == 0
+    lp = read_table(low / schema.PAIRS_FILE)
+    lmaxc = np.maximum(lp[schema.CONTAINMENT_AB], lp[schema.CONTAINMENT_BA])
+    assert ((lp[schema.JACCARD] >= 0.3) | (lmaxc >= 0.9)).all()
+    assert (lp[schema.JACCARD] < 0.5).any()
+    params = read_json(low / schema.PARAMETERS_FILE)["parameters"]
+    assert (params["report_min_jaccard"], params["report_min_containment"]) == (0.3, 0.9)
 
 
 def test_real_samples_named_versions_are_most_similar():

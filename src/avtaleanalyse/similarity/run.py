@@ -62,7 +62,10 @@ class SimilarityParams:
     """Every parameter of the similarity stage (stored with the outputs).
 
     ``lsh_threshold`` is deliberately well below the reporting thresholds: at 128
-    permutations it keeps >= 99 % of the pairs with Jaccard >= 0.5 (see the bench).
+    permutations it keeps >= 99 % of the pairs with Jaccard >= 0.5 (see the bench), so
+    ``pairs.parquet`` (Jaccard >= ``report_min_jaccard``) is complete. Pairs reported for
+    their containment alone are those the search found: the lower their Jaccard, the fewer
+    (recall by band in docs/standardisation.md §2).
     """
 
     ngram: int = 5
@@ -72,7 +75,7 @@ class SimilarityParams:
     boilerplate_max_df: float = 0.3
     boilerplate_min_documents: int = 50
     lsh_threshold: float = 0.3
-    report_min_jaccard: float = 0.2
+    report_min_jaccard: float = 0.5
     report_min_containment: float = 0.5
     family_threshold: float = 0.8
     family_measure: str = "mean_containment"
@@ -405,6 +408,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="compare surface forms (no bokmål/nynorsk lemma normalisation)",
     )
     parser.add_argument("--lsh-threshold", type=float, default=d.lsh_threshold)
+    parser.add_argument(
+        "--report-min-jaccard",
+        type=float,
+        default=d.report_min_jaccard,
+        help="pairs.parquet keeps pairs with at least this Jaccard (below about 0.45 the LSH "
+        "search at the default --lsh-threshold finds only part of them) ...",
+    )
+    parser.add_argument(
+        "--report-min-containment",
+        type=float,
+        default=d.report_min_containment,
+        help="... or with at least this containment of one document in the other",
+    )
     parser.add_argument("--family-threshold", type=float, default=d.family_threshold)
     parser.add_argument("--boilerplate-max-df", type=float, default=d.boilerplate_max_df)
     parser.add_argument(
@@ -451,6 +467,8 @@ def params_from_args(args: argparse.Namespace) -> SimilarityParams:
         seed=getattr(args, "seed", d.seed),
         common_form=not getattr(args, "no_common_form", False),
         lsh_threshold=getattr(args, "lsh_threshold", d.lsh_threshold),
+        report_min_jaccard=getattr(args, "report_min_jaccard", d.report_min_jaccard),
+        report_min_containment=getattr(args, "report_min_containment", d.report_min_containment),
         family_threshold=getattr(args, "family_threshold", d.family_threshold),
         boilerplate_max_df=getattr(args, "boilerplate_max_df", d.boilerplate_max_df),
         local_min_tokens=getattr(args, "min_local_tokens", d.local_min_tokens),
