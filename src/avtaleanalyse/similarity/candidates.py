@@ -324,7 +324,9 @@ def identical_columns(
         by_row = np.argsort(row, kind="stable")
         row, col = row[by_row], col[by_row]
         del by_row
-    by_col, _ = sort_with_order(col.astype(np.uint32))  # ties (one column) in entry order
+    # sort_with_order keeps one column's entries in entry order (were it not to, the check
+    # below would fail and merge nothing: slower, still exact)
+    by_col, _ = sort_with_order(col.astype(np.uint32))
     rows_by_col = row[by_col]
     del by_col
     starts = np.zeros(n_cols, dtype=np.int64)
