@@ -51,3 +51,10 @@ def test_stage_run_reports_counts(bench):
     assert rec["candidates"] >= rec["pairs"] > 0
     assert rec["families"] >= 1
     assert rec["seconds"] > 0 and rec["peak_rss_mb"] > 0
+    assert rec["sample_interval"] == 0.5  # the default
+    (fast,) = bench.bench_stage([200], corpus="synthetic", sample_interval=0.01)
+    (slow,) = bench.bench_stage([200], corpus="synthetic", sample_interval=60.0)
+    assert (fast["sample_interval"], slow["sample_interval"]) == (0.01, 60.0)
+    # one sample at the start, then none until the stage ends; many more at 0.01 s
+    assert slow["memory_samples"] == 1
+    assert fast["memory_samples"] > 10
