@@ -6,6 +6,7 @@ user would, so the fixture exercises the same path as the README's main command.
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -53,3 +54,17 @@ def small_corpus(small_demo, tmp_path_factory) -> Path:
     )
     assert rc == 0
     return out
+
+
+@pytest.fixture(scope="session")
+def load_bench():
+    """Import a script of ``bench/`` by name (the folder is not a package)."""
+
+    def load(name: str):
+        path = Path(__file__).resolve().parents[1] / "bench" / f"{name}.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        return mod
+
+    return load
