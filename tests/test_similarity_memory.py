@@ -1,7 +1,7 @@
 """Bounded-memory paths of the similarity stage give exactly what the plain paths give.
 
 Sets rebuilt from the sequences (no stored sets), streamed concatenation of partitions,
-the dense/sparse overlap products, the fast sort helpers, incremental de-duplication of
+the overlap counts in batches and threads, the fast sort helpers, incremental de-duplication of
 LSH candidates and the id-rank ordering of scored pairs.
 """
 
@@ -18,10 +18,8 @@ import pytest
 from avtaleanalyse.similarity import candidates as cand_mod
 from avtaleanalyse.similarity import shingles as sh_mod
 from avtaleanalyse.similarity.candidates import (
-    _component_overlaps,
     band_keys,
     first_equal_rows,
-    identical_columns,
     lsh_candidates,
     lsh_params,
     member_mask,
@@ -112,82 +110,45 @@ def test_streamed_concatenation_equals_the_whole(corpus, monkeypatch):
         concat_shingled([])
 
 
-def test_overlaps_dense_and_sparse_blocks_equal_python_sets(corpus):
+def test_overlaps_equal_python_sets_in_batches_and_threads(corpus):
     _, sh = corpus
     n = len(sh)
     sets = _python_sets(sh)
     rng = np.random.default_rng(0)
     pairs = np.array([(i, j) for i in range(n) for j in range(i, n) if rng.random() < 0.3])
+    pairs = pairs[rng.permutation(len(pairs))]  # any order
+    flip = rng.random(len(pairs)) < 0.5  # either member first
+    pairs[flip] = pairs[flip][:, ::-1]
     want = np.array([len(sets[i] & sets[j]) for i, j in pairs])
-    assert np.array_equal(overlap_counts(sh, pairs), want)
-    assert np.array_equal(overlap_counts(sh.without_sets(), pairs), want)
-    members = np.arange(n)
-    for share, block_bytes, rows in ((0.0, 1 << 26, 2000), (1.0, 1 << 26, 4), (0.2, 64, 3)):
-        got = _component_overlaps(
-            sh,
-            members,
-            pairs[:, 0],
-            pairs[:, 1],
-            block_rows=rows,
-            dense_share=share,
-            max_block_bytes=block_bytes,
-        )
-        assert np.array_equal(got, want), (share, block_bytes, rows)
+    assert (pairs[:, 0] == pairs[:, 1]).any()  # a set with itself: its size
+    assert len(np.unique(want)) > 5
+    for kw in ({}, {"n_jobs": 2}, {"n_jobs": 3, "batch_entries": 1}, {"batch_entries": 500}):
+        assert np.array_equal(overlap_counts(sh, pairs, **kw), want), kw
+        assert np.array_equal(overlap_counts(sh.without_sets(), pairs, **kw), want), kw
+    assert overlap_counts(sh, np.empty((0, 2), dtype=np.int64)).shape == (0,)
 
 
-def _weights_by_brute_force(row, col, n_cols):
-    rows_of = [tuple(sorted(row[col == c].tolist())) for c in range(n_cols)]
-    first = {}
-    weight = np.zeros(n_cols, dtype=np.int64)
-    for c, r in enumerate(rows_of):
-        weight[first.setdefault(r, c) if r else c] += 1  # empty columns stay apart
-    return weight
-
-
-def test_identical_columns_merge_exactly_the_equal_ones():
-    # columns 0, 2, 5 hold rows {0, 3}; 1 and 4 hold {1, 2, 3}; 3 holds {1, 2} (same size as
-    # 0's, other rows); 6 is empty
-    cols = {0: [0, 3], 1: [1, 2, 3], 2: [0, 3], 3: [1, 2], 4: [1, 2, 3], 5: [0, 3]}
-    entries = sorted((r, c) for c, rows in cols.items() for r in rows)  # in row order
-    row = np.array([r for r, _ in entries])
-    col = np.array([c for _, c in entries])
-    w = identical_columns(row, col, 7)
-    assert w.tolist() == [3, 2, 0, 1, 0, 0, 1]
-    rng = np.random.default_rng(3)
-    for _ in range(20):
-        dense = rng.random((12, 40)) < rng.choice([0.1, 0.5])
-        dense[:, 20:] = dense[:, :20]  # every column twice at least
-        row, col = np.nonzero(dense)
-        want = _weights_by_brute_force(row, col, 40)
-        assert np.array_equal(identical_columns(row, col, 40), want)
-        assert np.array_equal(identical_columns(row, col, 40, chunk=5), want)  # checked in parts
-        shuffled = rng.permutation(len(row))  # entries in any order
-        assert np.array_equal(identical_columns(row[shuffled], col[shuffled], 40), want)
-
-
-def test_identical_columns_merge_nothing_on_a_hash_collision(monkeypatch):
-    row = np.array([0, 0, 1, 2])
-    col = np.array([0, 1, 1, 0])  # columns {0, 2} and {0, 1}: same size, different rows
-    monkeypatch.setattr(cand_mod, "_mix64", lambda x, salt: np.zeros(len(x), dtype=np.uint64))
-    assert identical_columns(row, col, 2).tolist() == [1, 1]
-    row = np.array([0, 0, 1, 1])  # and equal columns are still merged when all checks pass
-    col = np.array([0, 1, 0, 1])
-    assert identical_columns(row, col, 2).tolist() == [2, 0]
-
-
-def test_overlaps_with_merged_columns_equal_python_sets(corpus):
+def test_overlaps_of_separate_components_in_separate_batches(corpus):
     _, sh = corpus
-    n = len(sh)
-    vals, lens = sh.sets_of(np.arange(n))
-    _, col = unique_inverse(vals)
-    w = identical_columns(np.repeat(np.arange(n), lens), col, int(col.max()) + 1)
-    assert (w == 0).sum() > 0.5 * len(w)  # template copies: most shingles travel together
     sets = _python_sets(sh)
-    pairs = np.array([(i, j) for i in range(n) for j in range(i + 1, n)])
+    # three components ({0, 1, 2}, {3, 4}, {5, 6}) and batches of one component each
+    pairs = np.array([[0, 1], [1, 2], [3, 4], [6, 5], [2, 0]])
     want = np.array([len(sets[i] & sets[j]) for i, j in pairs])
-    for share in (0.0, 0.3, 1.0):
-        got = _component_overlaps(sh, np.arange(n), pairs[:, 0], pairs[:, 1], dense_share=share)
-        assert np.array_equal(got, want), share
+    for entries in (1, 10**9):
+        assert np.array_equal(overlap_counts(sh, pairs, batch_entries=entries), want)
+
+
+def test_pair_overlaps_kernel_is_exact_for_unsorted_pairs():
+    from avtaleanalyse.similarity.kernels import pair_overlaps
+
+    # sets {0, 1, 2}, {1, 2, 3, 4}, {4}, {} as CSR rows
+    indptr = np.array([0, 3, 7, 8, 8])
+    cols = np.array([0, 1, 2, 1, 2, 3, 4, 4], dtype=np.int32)
+    a = np.array([0, 1, 0, 2, 1, 3, 0])
+    b = np.array([1, 2, 0, 1, 0, 0, 2])
+    out = np.full(len(a), -1, dtype=np.int64)
+    pair_overlaps(indptr, cols, a, b, 5, out)
+    assert out.tolist() == [2, 1, 3, 1, 2, 0, 0]
 
 
 def _first_equal_rows_by_numpy(a):

@@ -6,14 +6,15 @@ The banding follows :class:`datasketch.MinHashLSH` exactly: the same ``(b, r)`` 
 partition of signatures in, band keys out) and a reduce step (:func:`pairs_from_band_keys`,
 a group-by over all keys), so a distributed engine can run it unchanged.
 
-Exact overlaps are computed per connected component of the candidate graph with a sparse
-matrix product (``X @ X.T`` on that component's shingle incidence matrix), the same
-computation that :func:`all_pairs_exact` runs on the whole corpus as the reference.
+Exact overlaps of the candidates are counted pair by pair in a compiled loop
+(:func:`overlap_counts`), at a cost linear in the candidates; :func:`all_pairs_exact`, the
+reference, takes every pair at once from the sparse matrix product ``X @ X.T``.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -35,7 +36,6 @@ __all__ = [
     "all_pairs_exact",
     "band_keys",
     "first_equal_rows",
-    "identical_columns",
     "lsh_candidates",
     "lsh_params",
     "member_mask",
@@ -48,6 +48,8 @@ __all__ = [
 _U64 = np.uint64
 #: Pending candidate codes above which (and above the distinct ones so far) they are merged.
 _DEDUP_AT = 1 << 22
+#: Set entries per batch of components whose overlaps are counted together.
+_OVERLAP_BATCH = 1 << 20
 
 
 def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
@@ -217,23 +219,30 @@ def _incidence(shingled: Shingled, rows: np.ndarray) -> sp.csr_matrix:
     return sp.csr_matrix((data, cols.astype(np.int64), indptr), shape=(len(rows), len(uniq)))
 
 
-def overlap_counts(shingled: Shingled, pairs: np.ndarray, *, block_rows: int = 2000) -> np.ndarray:
-    """Exact ``|A ∩ B|`` for each pair of rows of ``shingled`` (matrix products per component).
+def overlap_counts(
+    shingled: Shingled,
+    pairs: np.ndarray,
+    *,
+    n_jobs: int = 1,
+    batch_entries: int = _OVERLAP_BATCH,
+) -> np.ndarray:
+    """Exact ``|A ∩ B|`` for each pair of rows of ``shingled``.
 
-    Per connected component of the pairs, the shingle incidence matrix ``X`` of its members
-    gives every overlap as an entry of ``X @ X.T``. Shingles held by a large share of the
-    members go into a dense block (a BLAS product: cost ``m**2`` per shingle), the rest
-    into a sparse one (cost ``df**2`` per shingle); shingles of a single member add nothing
-    to an overlap between two members and are left out. Shingles held by exactly the same
-    members (a copied paragraph) are one weighted column (:func:`identical_columns`): on
-    template corpora that is a third to a quarter of the columns and of the products' work.
-    All counts are exact integers.
+    A compiled loop (:func:`~avtaleanalyse.similarity.kernels.pair_overlaps`) marks the
+    larger set of each pair in a scratch array and looks up the other's shingles: the cost
+    is linear in the candidates (about the smaller set size per pair), where a product
+    ``X @ X.T`` costs ``Σ df²`` over the shingles however few pairs are wanted.
+    Sets are built for whole connected components of the pairs at a time, grouped into
+    batches of about ``batch_entries`` set entries (a larger component alone), so memory is
+    bounded by the largest component, not the corpus. ``n_jobs`` threads share each batch.
 
     Returns
     -------
     numpy.ndarray
         int64, one count per pair.
     """
+    from avtaleanalyse.similarity.kernels import pair_overlaps
+
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     out = np.zeros(len(pairs), dtype=np.int64)
     if len(pairs) == 0:
@@ -242,19 +251,58 @@ def overlap_counts(shingled: Shingled, pairs: np.ndarray, *, block_rows: int = 2
     g = sp.coo_matrix(
         (np.ones(len(pairs), dtype=np.int8), (pairs[:, 0], pairs[:, 1])), shape=(n, n)
     )
-    _, labels = connected_components(g, directed=False)
+    n_comp, labels = connected_components(g, directed=False)
     del g
-    comp_of_pair = labels[pairs[:, 0]]
-    order = np.argsort(comp_of_pair, kind="stable")
-    comp_sorted = comp_of_pair[order]
-    brk = np.flatnonzero(comp_sorted[1:] != comp_sorted[:-1]) + 1
-    del comp_of_pair, comp_sorted
-    for grp in np.split(order, brk):
-        pa, pb = pairs[grp, 0], pairs[grp, 1]
-        members = sorted_unique(np.concatenate([pa, pb]))
-        la = np.searchsorted(members, pa)
-        lb = np.searchsorted(members, pb)
-        out[grp] = _component_overlaps(shingled, members, la, lb, block_rows=block_rows)
+    # batches of whole components, in label order: the components starting in the k-th
+    # run of ``batch_entries`` set entries
+    nodes = sorted_unique(pairs.ravel())
+    entries = np.bincount(labels[nodes], weights=shingled.set_sizes()[nodes], minlength=n_comp)
+    batch_of_comp = ((np.cumsum(entries) - entries) // max(batch_entries, 1)).astype(np.int64)
+    del nodes, entries
+    batch = batch_of_comp[labels[pairs[:, 0]]]
+    order = np.argsort(batch, kind="stable")
+    brk = np.flatnonzero(np.diff(batch[order])) + 1
+    del batch, batch_of_comp, labels
+    with ThreadPoolExecutor(max_workers=max(1, n_jobs)) as pool:
+        for grp in np.split(order, brk):
+            out[grp] = _batch_overlaps(shingled, pairs[grp], pair_overlaps, pool, n_jobs)
+    return out
+
+
+def _batch_overlaps(
+    shingled: Shingled, pairs: np.ndarray, kernel, pool: ThreadPoolExecutor, n_jobs: int
+) -> np.ndarray:
+    """Overlaps of ``pairs`` whose members' sets fit in memory together (one batch)."""
+    members = sorted_unique(pairs.ravel())
+    vals, lens = shingled.sets_of(members)
+    uniq, cols = unique_inverse(vals)
+    n_cols = len(uniq)
+    del vals, uniq
+    cols = cols.astype(np.int32)
+    indptr = np.zeros(len(members) + 1, dtype=np.int64)
+    np.cumsum(lens, out=indptr[1:])
+    la = np.searchsorted(members, pairs[:, 0])
+    lb = np.searchsorted(members, pairs[:, 1])
+    del members
+    # the larger set is marked (once per distinct member, pairs sorted by it), the smaller
+    # looked up
+    swap = lens[la] < lens[lb]
+    la, lb = np.where(swap, lb, la), np.where(swap, la, lb)
+    del swap
+    order = np.argsort(la, kind="stable")
+    la, lb = la[order], lb[order]
+    counts = np.empty(len(pairs), dtype=np.int64)
+    # equal slices, one per thread; each marks its own first member again (exact anyway)
+    cuts = [len(la) * q // max(1, n_jobs) for q in range(max(1, n_jobs) + 1)]
+    jobs = [
+        pool.submit(kernel, indptr, cols, la[lo:hi], lb[lo:hi], n_cols, counts[lo:hi])
+        for lo, hi in zip(cuts[:-1], cuts[1:], strict=True)
+        if hi > lo
+    ]
+    for job in jobs:
+        job.result()
+    out = np.empty(len(pairs), dtype=np.int64)
+    out[order] = counts
     return out
 
 
@@ -284,176 +332,6 @@ def first_equal_rows(a: np.ndarray) -> np.ndarray:
         return out
     _, idx, inv = np.unique(a, axis=0, return_index=True, return_inverse=True)
     return idx[inv.ravel()].astype(np.int64)
-
-
-def _mix64(x: np.ndarray, salt: int) -> np.ndarray:
-    """SplitMix64 finaliser of ``x + salt`` (uint64; a well-spread hash of small integers)."""
-    with np.errstate(over="ignore"):
-        z = x.astype(np.uint64) + _U64(salt)
-        z = (z ^ (z >> _U64(30))) * _U64(0xBF58476D1CE4E5B9)
-        z = (z ^ (z >> _U64(27))) * _U64(0x94D049BB133111EB)
-        return z ^ (z >> _U64(31))
-
-
-def identical_columns(
-    row: np.ndarray, col: np.ndarray, n_cols: int, *, chunk: int = 1 << 22
-) -> np.ndarray:
-    """Columns of a 0/1 incidence matrix that hold exactly the same rows, merged.
-
-    ``row``, ``col``: the non-zero entries (each ``(row, col)`` once). Shingles copied
-    together (a template paragraph in every copy) occur in the same documents, so one
-    weighted column stands for all of them: ``X @ X.T`` is unchanged when each group of
-    equal columns is replaced by its first column times the group's size.
-
-    Columns are grouped by their size and two independent 64-bit sums of hashed rows, and
-    every merge is then checked entry by entry; if any check failed (a hash collision), no
-    column is merged, so the result is always exact.
-
-    Returns
-    -------
-    numpy.ndarray
-        int64 weight per column: the group size for the first column of each group (by
-        index), 0 for the columns merged into it.
-    """
-    df = np.bincount(col, minlength=n_cols)
-    weight = np.ones(n_cols, dtype=np.int64)
-    if n_cols < 2:
-        return weight
-    # entries by column, rows ascending within each (the merge check compares positions)
-    if len(row) > 1 and not bool(np.all(row[1:] >= row[:-1])):
-        by_row = np.argsort(row, kind="stable")
-        row, col = row[by_row], col[by_row]
-        del by_row
-    # sort_with_order keeps one column's entries in entry order (were it not to, the check
-    # below would fail and merge nothing: slower, still exact)
-    by_col, _ = sort_with_order(col.astype(np.uint32))
-    rows_by_col = row[by_col]
-    del by_col
-    starts = np.zeros(n_cols, dtype=np.int64)
-    np.cumsum(df[:-1], out=starts[1:])
-    present = df > 0
-    h1 = np.zeros(n_cols, dtype=np.uint64)
-    h2 = np.zeros(n_cols, dtype=np.uint64)
-    h1[present] = np.add.reduceat(_mix64(rows_by_col, 0x9E3779B97F4A7C15), starts[present])
-    h2[present] = np.add.reduceat(_mix64(rows_by_col, 0x632BE59BD9B4E019), starts[present])
-    order = np.lexsort((np.arange(n_cols), h2, h1, df))  # groups; first column first
-    same = (df[order][1:] == df[order][:-1]) & (h1[order][1:] == h1[order][:-1])
-    same &= (h2[order][1:] == h2[order][:-1]) & present[order][1:]
-    if not same.any():
-        return weight
-    # representative of each column: the first of its run in ``order``
-    run_start = np.flatnonzero(np.concatenate(([True], ~same)))
-    run_id = np.cumsum(np.concatenate(([True], ~same))) - 1
-    rep = np.empty(n_cols, dtype=np.int64)
-    rep[order] = order[run_start[run_id]]
-    merged = np.flatnonzero(rep != np.arange(n_cols))
-    # check: each merged column's rows equal its representative's, position by position (in
-    # chunks of columns: bounded memory)
-    ends = np.cumsum(df[merged])
-    cut = np.searchsorted(ends, np.arange(chunk, int(ends[-1]), chunk))
-    for part in np.split(merged, np.unique(cut)):
-        lens = df[part]
-        pos = np.repeat(starts[part] - np.cumsum(lens) + lens, lens) + np.arange(int(lens.sum()))
-        shift = np.repeat(starts[part] - starts[rep[part]], lens)
-        if not np.array_equal(rows_by_col[pos], rows_by_col[pos - shift]):
-            return weight  # a collision: merge nothing
-        del pos, shift
-    weight[merged] = 0
-    np.add.at(weight, rep[merged], 1)
-    return weight
-
-
-def _component_overlaps(
-    shingled: Shingled,
-    members: np.ndarray,
-    la: np.ndarray,
-    lb: np.ndarray,
-    *,
-    block_rows: int = 2000,
-    dense_share: float = 1 / 16,
-    max_block_bytes: int = 1 << 26,
-) -> np.ndarray:
-    """Overlaps of the member pairs ``(la[i], lb[i])`` (local indices) of one component."""
-    m = len(members)
-    vals, lens = shingled.sets_of(members)
-    doc = np.repeat(np.arange(m, dtype=np.int32), lens)
-    _, col = unique_inverse(vals)
-    del vals
-    df = np.bincount(col)
-    # a shingle of one member only counts for a pair of a member with itself
-    min_df = 1 if (la == lb).any() else 2
-    used = df >= min_df
-    # shingles in the same members: one column, weighted (``identical_columns``)
-    weight = np.ones(len(df), dtype=np.int64)
-    if used.all():
-        weight = identical_columns(doc, col, len(df))
-    elif used.any():
-        sel = used[col]
-        sub = np.flatnonzero(used)
-        weight[sub] = identical_columns(doc[sel], np.searchsorted(sub, col[sel]), len(sub))
-        del sel
-    used &= weight > 0
-    heavy = used & (df >= int(np.ceil(m * dense_share)))
-    light = used & ~heavy
-    counts = np.zeros(len(la), dtype=np.float64)  # sums of exact integers
-    pair_order = np.argsort(la, kind="stable")
-    la_sorted = la[pair_order]
-
-    def pairs_in(lo: int, hi: int) -> np.ndarray:
-        """Positions of the pairs whose first member is in rows ``lo:hi``."""
-        return pair_order[np.searchsorted(la_sorted, lo) : np.searchsorted(la_sorted, hi)]
-
-    # sparse part: the rarer shingles
-    if light.any():
-        keep = light[col]
-        newcol = np.cumsum(light) - 1
-        x = sp.csr_matrix(
-            (
-                weight[col[keep]].astype(np.float32),
-                (doc[keep], newcol[col[keep]]),
-            ),
-            shape=(m, int(light.sum())),
-        )
-        del keep, newcol
-        xt = x.T.tocsr()  # a new matrix: 0/1 on this side, the weights on the other
-        xt.data = np.ones_like(xt.data)
-        # rows per product: its result is read as a dense block (sampling a CSR matrix with
-        # unsorted indices scans whole rows)
-        step = max(1, min(block_rows, max_block_bytes // (4 * m)))
-        for s in range(0, m, step):
-            sel = pairs_in(s, s + step)
-            if not len(sel):
-                continue
-            gram = (x[s : s + step] @ xt).toarray()
-            counts[sel] += gram[la[sel] - s, lb[sel]]
-            del gram
-        del x, xt
-    # dense part: the shingles a large share of the members hold, in blocks of columns
-    if heavy.any():
-        keep = heavy[col]
-        hcol = (np.cumsum(heavy) - 1)[col[keep]]
-        hdoc = doc[keep]
-        del keep
-        hweight = weight[heavy].astype(np.float32)
-        by_col = np.argsort(hcol, kind="stable")
-        hcol, hdoc = hcol[by_col], hdoc[by_col]
-        n_heavy = int(heavy.sum())
-        width = max(1, min(n_heavy, max_block_bytes // (4 * m)))
-        rows = max(1, min(m, max_block_bytes // (4 * m)))
-        col_starts = np.searchsorted(hcol, np.arange(0, n_heavy + width, width))
-        for k, c0 in enumerate(range(0, n_heavy, width)):
-            a, b = col_starts[k], col_starts[k + 1]
-            xd = np.zeros((m, min(width, n_heavy - c0)), dtype=np.float32)
-            xd[hdoc[a:b], hcol[a:b] - c0] = 1.0
-            w = hweight[c0 : c0 + xd.shape[1]]
-            for s in range(0, m, rows):
-                sel = pairs_in(s, s + rows)
-                if not len(sel):
-                    continue
-                gram = (xd[s : s + rows] * w) @ xd.T
-                counts[sel] += gram[la[sel] - s, lb[sel]]
-            del xd
-    return counts.astype(np.int64)
 
 
 def all_pairs_exact(
@@ -498,6 +376,7 @@ def score_pairs(
     signatures: np.ndarray | None = None,
     a_column: str = schema.DOC_A,
     b_column: str = schema.DOC_B,
+    n_jobs: int = 1,
 ) -> pd.DataFrame:
     """Exact Jaccard, both containments and the MinHash estimate for candidate pairs.
 
@@ -509,6 +388,9 @@ def score_pairs(
         ``(n, 2)`` row indices.
     signatures
         Row-aligned signatures for the ``jaccard_minhash`` column (NaN without).
+    n_jobs
+        Threads counting the overlaps (:func:`overlap_counts`; the result does not depend
+        on it).
 
     Returns
     -------
@@ -530,7 +412,8 @@ def score_pairs(
     order = np.lexsort((rank[rb], rank[ra]))
     ra, rb = ra[order], rb[order]
     del order
-    inter = overlap_counts(shingled, np.stack([ra, rb], axis=1)).astype(np.float64)
+    inter = overlap_counts(shingled, np.stack([ra, rb], axis=1), n_jobs=n_jobs)
+    inter = inter.astype(np.float64)
     sizes = shingled.set_sizes()
     # the ids as shared Python strings (no fixed-width copy per pair; the same str dtype)
     names = ids.astype(object) if len(ra) else ids

@@ -200,7 +200,9 @@ def _section_pairs(
     )
     doc_of = secs[schema.DOC_ID].astype(str).to_numpy()
     cand = cand[doc_of[cand[:, 0]] != doc_of[cand[:, 1]]]
-    sp = score_pairs(shx, cand, signatures=sig, a_column=SECTION_A, b_column=SECTION_B)
+    sp = score_pairs(
+        shx, cand, signatures=sig, a_column=SECTION_A, b_column=SECTION_B, n_jobs=p.n_jobs
+    )
     sp = sp[sp[schema.JACCARD] >= p.section_min_jaccard]
     sp[schema.DOC_A] = doc_of[sp["row_a"].to_numpy()]
     sp[schema.DOC_B] = doc_of[sp["row_b"].to_numpy()]
@@ -268,7 +270,9 @@ def similarity_tables(
     cand = lsh_candidates(sig, threshold=p.lsh_threshold, valid=shx.set_sizes() > 0)
     lap("candidates")
     # the row indices are not needed downstream; nor are the candidates and signatures
-    scored = score_pairs(shx, cand, signatures=sig).drop(columns=["row_a", "row_b"])
+    scored = score_pairs(shx, cand, signatures=sig, n_jobs=p.n_jobs).drop(
+        columns=["row_a", "row_b"]
+    )
     n_candidates = len(cand)
     del cand, sig, shx
     _release_arrow_memory()  # what building the id columns left in Arrow's pool
