@@ -112,3 +112,54 @@ def test_edited_copy_joins_the_template_it_is_clearly_closest_to():
     rival = [(a, b, 0.62 if (a == "x" and b.startswith("b")) else s) for a, b, s in rows]
     fam = cluster_families(_pairs(rival), ids).set_index("doc_id")["family_id"]
     assert fam["x"] not in {fam["a0"], fam["b0"]}
+
+
+def _attach_by_the_rule(label, a, b, sim, threshold, margin, min_coverage=0.5):
+    """The satellite rule of ``_attach`` written out pair by pair (the specification)."""
+    size = np.bincount(label)
+    sums, counts, linked = {}, {}, {}
+    for x, y, s in zip(a.tolist(), b.tolist(), sim.tolist(), strict=True):
+        if label[x] == label[y]:
+            continue
+        for c, d, member in ((label[x], label[y], y), (label[y], label[x], x)):
+            sums[c, d] = sums.get((c, d), 0.0) + s
+            counts[c, d] = counts.get((c, d), 0) + 1
+            linked.setdefault((c, d), set()).add(member)
+    partners = {}
+    for (c, d), total in sums.items():
+        if len(linked[c, d]) / size[d] >= min_coverage:
+            partners.setdefault(c, []).append((total / counts[c, d], d))
+    best = {}
+    for c, lst in partners.items():
+        lst.sort(key=lambda t: (-t[0], t[1]))
+        best[c] = lst[0]
+    parent = np.arange(len(size))
+    for c, (m, d) in best.items():
+        if 2 * size[c] > size[d] or m < threshold:
+            continue
+        rivals = [m2 for m2, e in partners[c][1:] if best.get(e, (0.0, -1))[1] != d]
+        if not rivals or m - rivals[0] >= margin:
+            parent[c] = d
+    root = parent.copy()
+    while not np.array_equal(parent[root], root):
+        root = parent[root]
+    return root[label]
+
+
+def test_attaching_follows_the_satellite_rule_on_random_cores():
+    from avtaleanalyse.similarity.families import _attach
+
+    joined = 0
+    for seed in range(60):
+        rng = np.random.default_rng(seed)
+        n = 40
+        label = rng.integers(0, 10, size=n)
+        label = np.unique(label, return_inverse=True)[1]  # cores 0..k-1, all non-empty
+        a = rng.integers(0, n, size=150)
+        b = rng.integers(0, n, size=150)
+        sim = rng.integers(0, 17, size=150) / 16  # exact sums: no rounding ties
+        want = _attach_by_the_rule(label, a, b, sim, 0.5, 0.1)
+        got = _attach(label, a, b, sim, 0.5, 0.1)
+        assert np.array_equal(got, want), seed
+        joined += int((got != label).any())
+    assert joined >= 10  # the rule is exercised, not only the no-join case
