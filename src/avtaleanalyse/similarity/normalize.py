@@ -135,11 +135,14 @@ def mask_spans(
     spans: list[tuple[int, int]] = []
     for i in hits:
         t = tokens[i].lower()
-        for seq in seqs.get(t, ()):
-            k = len(seq)
-            if tuple(x.lower() for x in tokens[i : i + k]) == seq:
-                spans.append((i, i + k))
-                break
+        cands = seqs.get(t, ())
+        if cands:
+            # lower-case the longest window once; the sequences are its prefixes
+            window = tuple(x.lower() for x in tokens[i : i + max(map(len, cands))])
+            for seq in cands:
+                if window[: len(seq)] == seq:
+                    spans.append((i, i + len(seq)))
+                    break
         if generic and i > 0:
             if t in _KOMMUNE_WORDS:
                 prev = tokens[i - 1]
