@@ -72,3 +72,17 @@ def test_sets_without_removes_hashes():
     out = sets_without(sh, drop)
     assert not np.isin(out.sets, drop).any()
     assert out.set_sizes()[0] == sh.set_sizes()[0] - 10
+
+
+def test_overlaps_with_empty_sets_are_zero():
+    docs = pd.DataFrame(
+        {
+            "doc_id": ["a", "b", "c", "d"],
+            "text": ["", "en to tre fire fem seks sju", "", "en to tre fire fem seks"],
+        }
+    )
+    sh = shingle_partition(docs, common_form=False, ngram=2)
+    assert sh.set_sizes().tolist() == [0, 6, 0, 5]
+    pairs = np.array([[0, 2], [0, 1], [1, 3], [2, 2], [3, 3]])
+    assert overlap_counts(sh, pairs, n_jobs=2).tolist() == [0, 0, 5, 0, 5]
+    assert overlap_counts(sh, pairs[:1]).tolist() == [0]  # no shingle at all in the batch
