@@ -232,9 +232,11 @@ def overlap_counts(
     larger set of each pair in a scratch array and looks up the other's shingles: the cost
     is linear in the candidates (about the smaller set size per pair), where a product
     ``X @ X.T`` costs ``Σ df²`` over the shingles however few pairs are wanted.
-    Sets are built for whole connected components of the pairs at a time, grouped into
-    batches of about ``batch_entries`` set entries (a larger component alone), so memory is
-    bounded by the largest component, not the corpus. ``n_jobs`` threads share each batch.
+    Sets are built for whole connected components of the pairs at a time: a batch is the
+    components that start within one run of ``batch_entries`` set entries (in component
+    order), so it holds at most about ``batch_entries`` plus its largest component's
+    entries, not the corpus's. Small batches keep the scratch array in cache; one large
+    component is one batch however large. ``n_jobs`` threads share each batch.
 
     Returns
     -------
