@@ -444,7 +444,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--n-jobs",
         type=int,
         default=d.n_jobs,
-        help="processes for shingling and for classifying local runs (results do not depend on it)",
+        help="processes for shingling and classifying local runs, threads for exact overlaps "
+        "(results do not depend on it)",
     )
     parser.add_argument("--no-adaptations", action="store_true")
     parser.add_argument("--no-sections", action="store_true")
