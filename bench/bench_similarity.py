@@ -291,11 +291,14 @@ elif read_peak is not None:
 else:
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 steps = dict(zip(tables["timings"]["step"], tables["timings"]["seconds"].round(2)))
-step_rss, s0 = {}, t
+step_rss, step_tree, s0 = {}, {}, t
 for name, sec in steps.items():
     vals = [m for tt, m in samples if s0 <= tt <= s0 + sec and m is not None]
     if vals:
         step_rss[name] = round(max(vals))
+    vals = [m for tt, m, _ in tree if s0 <= tt <= s0 + sec]
+    if vals:
+        step_tree[name] = round(max(vals))
     s0 += sec
 # with worker processes: the peak of their summed PSS (sampled) if above this process's own
 tree_peak = max((m for _, m, _ in tree), default=None)
@@ -310,7 +313,8 @@ print(json.dumps({"documents": len(docs), "seconds": wall, "peak_rss_mb": rss,
                   "pairs": len(tables["pairs"]),
                   "candidates": int(tables["_counts"].set_index("what").at["candidates", "n"]),
                   "families": int(tables["families"]["family_id"].nunique()),
-                  "steps": steps, "step_max_rss_mb": step_rss}))
+                  "steps": steps, "step_max_rss_mb": step_rss,
+                  "step_max_tree_pss_mb": step_tree}))
 """
 
 

@@ -50,3 +50,13 @@ def test_stage_run_reports_counts(bench):
     # one sample at the start, then none until the stage ends; many more at 0.01 s
     assert slow["memory_samples"] == 1
     assert fast["memory_samples"] > 10
+    # no worker processes with n_jobs 1: no tree samples, so no per-step tree peaks
+    assert fast["step_max_tree_pss_mb"] == {}
+    assert set(fast["step_max_rss_mb"]) <= set(fast["steps"])
+
+
+def test_stage_run_reports_tree_peaks_per_step_with_workers(bench):
+    (rec,) = bench.bench_stage([1000], corpus="synthetic", n_jobs=2, sample_interval=0.01)
+    tree = rec["step_max_tree_pss_mb"]
+    assert tree and set(tree) <= set(rec["steps"])
+    assert max(tree.values()) == round(rec["tree_peak_pss_mb"])
