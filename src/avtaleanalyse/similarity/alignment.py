@@ -70,7 +70,7 @@ R = TypeVar("R")
 C = TypeVar("C")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Run:
     """One uncovered run ``[start, end)`` of a document's tokens.
 
