@@ -163,3 +163,46 @@ def test_attaching_follows_the_satellite_rule_on_random_cores():
         assert np.array_equal(got, want), seed
         joined += int((got != label).any())
     assert joined >= 10  # the rule is exercised, not only the no-join case
+
+
+def test_families_from_verified_pairs_equal_families_from_the_table():
+    """The id-free path the stage uses gives the table path's families, whatever the row
+    order of the documents."""
+    from avtaleanalyse.similarity.candidates import lsh_candidates, score_pairs, verify_pairs
+    from avtaleanalyse.similarity.families import families_from_rows, families_from_verified
+    from avtaleanalyse.similarity.minhash import signatures
+    from avtaleanalyse.similarity.shingles import shingle_partition
+
+    docs, _ = synthetic_corpus(n_trusts=3, n_agreements=3, n_municipalities=8, seed=9)
+    docs = docs.sample(frac=1.0, random_state=3).reset_index(drop=True)  # ids out of order
+    sh = shingle_partition(docs)
+    assert list(sh.ids) != sorted(sh.ids)
+    cand = lsh_candidates(signatures(sh), threshold=0.3)
+    ver = verify_pairs(sh, cand)
+    for measure in ("mean_containment", "max_containment", "jaccard"):
+        want = cluster_families(score_pairs(sh, cand), sh.ids, measure=measure)
+        got = families_from_verified(ver, measure=measure)
+        pd.testing.assert_frame_equal(got, want)
+        assert want["family_id"].nunique() < len(want) - 10  # families, not singletons
+    with pytest.raises(TypeError):
+        families_from_rows(np.sort(sh.ids), ver.row_a.astype(float), ver.row_b, ver["jaccard"])
+
+
+def test_reported_pairs_are_the_scored_candidates_that_meet_the_rule(result):
+    """The stage scores every candidate but builds rows only for the reported ones: the
+    table equals scoring all candidates as a table and filtering it by the rule."""
+    from avtaleanalyse.similarity.candidates import lsh_candidates, score_pairs, sets_without
+    from avtaleanalyse.similarity.minhash import signatures
+    from avtaleanalyse.similarity.run import shingle_corpus
+
+    docs, _, tables = result
+    p = SimilarityParams(common_form=False)
+    sh = shingle_corpus(docs, common_form=False)
+    shx = sets_without(sh, boilerplate_shingles(sh, max_df=0.3, min_documents=50, seed=1))
+    sig = signatures(shx)
+    scored = score_pairs(shx, lsh_candidates(sig, threshold=p.lsh_threshold), signatures=sig)
+    maxc = np.maximum(scored["containment_ab"], scored["containment_ba"])
+    rule = (scored["jaccard"] >= p.report_min_jaccard) | (maxc >= p.report_min_containment)
+    want = scored[rule].drop(columns=["row_a", "row_b"]).reset_index(drop=True)
+    assert 0 < len(want) < len(scored)
+    pd.testing.assert_frame_equal(tables["pairs"], want)

@@ -252,3 +252,40 @@ def test_token_spans_match_the_regex_offsets(text):
     starts = {a for a, _ in matches}
     ends = {b for _, b in matches}
     assert all(a in starts and b in ends for a, b in spans.tolist())
+
+
+def test_verified_pairs_hold_exact_measures_without_ids(corpus):
+    """Overlaps as row indices: oriented and sorted by id, measures equal Python sets."""
+    _, sh = corpus
+    n = len(sh)
+    rng = np.random.default_rng(11)
+    pairs = np.array([(i, j) for i in range(n) for j in range(n) if i != j])
+    pairs = pairs[rng.choice(len(pairs), size=300, replace=False)]  # either orientation
+    pairs = pairs[np.unique(np.sort(pairs, axis=1), axis=0, return_index=True)[1]]
+    ver = cand_mod.verify_pairs(sh, pairs, n_jobs=2)
+    assert len(ver) == len(pairs)
+    assert ver.row_a.dtype == ver.row_b.dtype == ver.overlap.dtype == np.int32
+    ids = sh.ids.astype(str)
+    a, b = ids[ver.row_a], ids[ver.row_b]
+    assert (a < b).all()
+    assert list(zip(a, b, strict=True)) == sorted(zip(a, b, strict=True))
+    sets = _python_sets(sh)
+    inter = np.array([len(sets[i] & sets[j]) for i, j in zip(ver.row_a, ver.row_b, strict=True)])
+    size_a = np.array([len(sets[i]) for i in ver.row_a])
+    size_b = np.array([len(sets[j]) for j in ver.row_b])
+    assert np.array_equal(ver.overlap, inter) and inter.max() > 0
+    assert np.array_equal(ver["jaccard"], inter / (size_a + size_b - inter))
+    assert np.array_equal(ver["containment_ab"], inter / size_a)
+    assert np.array_equal(ver["containment_ba"], inter / size_b)
+    with pytest.raises(KeyError):
+        ver["doc_a"]
+    # the table of a subset is the subset of the table, estimates included
+    sig = signatures(sh)
+    whole = ver.to_frame(sig)
+    keep = ver["jaccard"] >= np.median(ver["jaccard"])
+    part = ver.take(keep).to_frame(sig, rows=False)
+    assert "row_a" not in part and 0 < len(part) < len(whole)
+    pd.testing.assert_frame_equal(
+        part, whole.loc[keep].drop(columns=["row_a", "row_b"]).reset_index(drop=True)
+    )
+    pd.testing.assert_frame_equal(whole, score_pairs(sh, pairs, signatures=sig, n_jobs=1))

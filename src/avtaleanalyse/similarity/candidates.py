@@ -43,6 +43,8 @@ __all__ = [
     "pairs_from_band_keys",
     "score_pairs",
     "sets_without",
+    "verify_pairs",
+    "VerifiedPairs",
 ]
 
 _U64 = np.uint64
@@ -371,6 +373,140 @@ def all_pairs_exact(
     return df.sort_values(["i", "j"], kind="mergesort").reset_index(drop=True)
 
 
+@dataclasses.dataclass(frozen=True)
+class VerifiedPairs:
+    """Candidate pairs with their exact overlaps, as row indices (no id per pair).
+
+    The families read every verified candidate, tens of millions at 100k documents, but
+    only the reported pairs need their ids and MinHash estimate: :meth:`to_frame` builds
+    those columns for the rows kept (:meth:`take`).
+
+    Attributes
+    ----------
+    ids
+        Unit ids, row-aligned with the sets (not copied).
+    row_a, row_b
+        int32 rows, ordered so that ``ids[row_a] < ids[row_b]`` and sorted by that pair
+        of ids (code-point order, as the strings sort).
+    overlap
+        int32, ``|A ∩ B|``.
+    size_a, size_b
+        int32 set sizes.
+    """
+
+    ids: np.ndarray
+    row_a: np.ndarray
+    row_b: np.ndarray
+    overlap: np.ndarray
+    size_a: np.ndarray
+    size_b: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.row_a)
+
+    def jaccard(self) -> np.ndarray:
+        """float64 ``|A ∩ B| / |A ∪ B|`` (0 for two empty sets)."""
+        inter = self.overlap.astype(np.float64)
+        union = self.size_a.astype(np.int64) + self.size_b.astype(np.int64) - inter
+        return inter / np.maximum(union, 1)
+
+    def containment_ab(self) -> np.ndarray:
+        """float64 share of a's shingles found in b."""
+        return self.overlap.astype(np.float64) / np.maximum(self.size_a.astype(np.int64), 1)
+
+    def containment_ba(self) -> np.ndarray:
+        """float64 share of b's shingles found in a."""
+        return self.overlap.astype(np.float64) / np.maximum(self.size_b.astype(np.int64), 1)
+
+    def __getitem__(self, column: str) -> np.ndarray:
+        """A measure by its column name in the pairs table (``jaccard``, ``containment_ab``,
+        ``containment_ba``), computed on request."""
+        measures = {
+            schema.JACCARD: self.jaccard,
+            schema.CONTAINMENT_AB: self.containment_ab,
+            schema.CONTAINMENT_BA: self.containment_ba,
+        }
+        if column not in measures:
+            raise KeyError(column)
+        return measures[column]()
+
+    def take(self, keep: np.ndarray) -> VerifiedPairs:
+        """The pairs at ``keep`` (a boolean mask or positions), in their order."""
+        return VerifiedPairs(
+            self.ids,
+            self.row_a[keep],
+            self.row_b[keep],
+            self.overlap[keep],
+            self.size_a[keep],
+            self.size_b[keep],
+        )
+
+    def to_frame(
+        self,
+        signatures: np.ndarray | None = None,
+        *,
+        a_column: str = schema.DOC_A,
+        b_column: str = schema.DOC_B,
+        rows: bool = True,
+    ) -> pd.DataFrame:
+        """The pairs as a table: ids, ``jaccard``, both containments, ``jaccard_minhash``
+        (from row-aligned ``signatures``; NaN without) and, with ``rows``, ``row_a``,
+        ``row_b`` (int64)."""
+        ra = self.row_a.astype(np.int64)
+        rb = self.row_b.astype(np.int64)
+        ids = np.asarray(self.ids).astype(str)
+        # the ids as shared Python strings (no fixed-width copy per pair; the same str dtype)
+        names = ids.astype(object) if len(ra) else ids
+        # one column at a time, each a block of its own (no stacked copy of all the columns)
+        df = pd.DataFrame({a_column: names[ra], b_column: names[rb]})
+        df[schema.JACCARD] = self.jaccard()
+        df[schema.CONTAINMENT_AB] = self.containment_ab()
+        df[schema.CONTAINMENT_BA] = self.containment_ba()
+        df[schema.JACCARD_MINHASH] = (
+            pair_minhash_jaccard(signatures, ra, rb)
+            if signatures is not None
+            else np.full(len(ra), np.nan)
+        )
+        if rows:
+            df["row_a"] = ra
+            df["row_b"] = rb
+        return df
+
+
+def verify_pairs(shingled: Shingled, pairs: np.ndarray, *, n_jobs: int = 1) -> VerifiedPairs:
+    """Exact overlaps of candidate pairs, oriented and sorted by id (no per-pair strings).
+
+    Parameters
+    ----------
+    shingled
+        Shingle sets (boilerplate already removed if wanted, see :func:`sets_without`).
+    pairs
+        ``(n, 2)`` row indices, each unordered pair once.
+    n_jobs
+        Threads counting the overlaps (:func:`overlap_counts`; the result does not depend
+        on it).
+    """
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    # ids compared through their dense rank in code-point order: the same order and ties as
+    # comparing the strings, without per-pair string copies
+    ids = np.asarray(shingled.ids)
+    _, rank = unique_inverse(ids.astype(str))
+    swap = rank[pairs[:, 0]] > rank[pairs[:, 1]]
+    ra = np.where(swap, pairs[:, 1], pairs[:, 0])
+    rb = np.where(swap, pairs[:, 0], pairs[:, 1])
+    del swap, pairs
+    # sorted by (doc_a, doc_b), stable as the mergesort of the string columns
+    order = np.lexsort((rank[rb], rank[ra]))
+    ra, rb = ra[order], rb[order]
+    del order
+    inter = overlap_counts(shingled, np.stack([ra, rb], axis=1), n_jobs=n_jobs)
+    sizes = shingled.set_sizes().astype(np.int32)
+    small = np.int32 if len(shingled) < 2**31 else np.int64
+    return VerifiedPairs(
+        ids, ra.astype(small), rb.astype(small), inter.astype(np.int32), sizes[ra], sizes[rb]
+    )
+
+
 def score_pairs(
     shingled: Shingled,
     pairs: np.ndarray,
@@ -381,6 +517,8 @@ def score_pairs(
     n_jobs: int = 1,
 ) -> pd.DataFrame:
     """Exact Jaccard, both containments and the MinHash estimate for candidate pairs.
+
+    :func:`verify_pairs` as a table (:meth:`VerifiedPairs.to_frame`).
 
     Parameters
     ----------
@@ -401,36 +539,6 @@ def score_pairs(
         ``containment_ab`` (share of a's shingles found in b), ``containment_ba``,
         ``jaccard_minhash``, and ``row_a``, ``row_b`` (row indices).
     """
-    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
-    # ids compared through their dense rank in code-point order: the same order and ties as
-    # comparing the strings, without per-pair string copies
-    ids = np.asarray(shingled.ids).astype(str)
-    _, rank = unique_inverse(ids)
-    swap = rank[pairs[:, 0]] > rank[pairs[:, 1]]
-    ra = np.where(swap, pairs[:, 1], pairs[:, 0])
-    rb = np.where(swap, pairs[:, 0], pairs[:, 1])
-    del swap, pairs
-    # sorted by (doc_a, doc_b), stable as the mergesort of the string columns
-    order = np.lexsort((rank[rb], rank[ra]))
-    ra, rb = ra[order], rb[order]
-    del order
-    inter = overlap_counts(shingled, np.stack([ra, rb], axis=1), n_jobs=n_jobs)
-    inter = inter.astype(np.float64)
-    sizes = shingled.set_sizes()
-    # the ids as shared Python strings (no fixed-width copy per pair; the same str dtype)
-    names = ids.astype(object) if len(ra) else ids
-    # one column at a time, each a block of its own (no stacked copy of all the columns)
-    df = pd.DataFrame({a_column: names[ra], b_column: names[rb]})
-    sa, sb = sizes[ra], sizes[rb]
-    df[schema.JACCARD] = inter / np.maximum(sa + sb - inter, 1)
-    df[schema.CONTAINMENT_AB] = inter / np.maximum(sa, 1)
-    df[schema.CONTAINMENT_BA] = inter / np.maximum(sb, 1)
-    del sa, sb, inter
-    df[schema.JACCARD_MINHASH] = (
-        pair_minhash_jaccard(signatures, ra, rb)
-        if signatures is not None
-        else np.full(len(ra), np.nan)
+    return verify_pairs(shingled, pairs, n_jobs=n_jobs).to_frame(
+        signatures, a_column=a_column, b_column=b_column
     )
-    df["row_a"] = ra
-    df["row_b"] = rb
-    return df

@@ -18,7 +18,13 @@ from scipy.sparse.csgraph import connected_components
 from avtaleanalyse import schema
 from avtaleanalyse.similarity.shingles import Shingled, unique_counts
 
-__all__ = ["boilerplate_shingles", "cluster_families", "pair_similarity"]
+__all__ = [
+    "boilerplate_shingles",
+    "cluster_families",
+    "families_from_rows",
+    "families_from_verified",
+    "pair_similarity",
+]
 
 
 def boilerplate_shingles(
@@ -60,12 +66,16 @@ def boilerplate_shingles(
     return uniq[counts > max_df * len(rows)].astype(np.uint32)
 
 
-def pair_similarity(pairs: pd.DataFrame, *, measure: str = "mean_containment") -> np.ndarray:
-    """Similarity used for clustering: ``mean_containment``, ``max_containment`` or ``jaccard``."""
+def pair_similarity(pairs, *, measure: str = "mean_containment") -> np.ndarray:
+    """Similarity used for clustering: ``mean_containment``, ``max_containment`` or ``jaccard``.
+
+    ``pairs``: a scored pairs table, or anything that gives those columns by name
+    (:class:`~avtaleanalyse.similarity.candidates.VerifiedPairs`).
+    """
     if measure == "jaccard":
-        return pairs[schema.JACCARD].to_numpy(float)
-    ab = pairs[schema.CONTAINMENT_AB].to_numpy(float)
-    ba = pairs[schema.CONTAINMENT_BA].to_numpy(float)
+        return np.asarray(pairs[schema.JACCARD], dtype=float)
+    ab = np.asarray(pairs[schema.CONTAINMENT_AB], dtype=float)
+    ba = np.asarray(pairs[schema.CONTAINMENT_BA], dtype=float)
     if measure == "mean_containment":
         return (ab + ba) / 2
     if measure == "max_containment":
@@ -77,12 +87,8 @@ def cluster_families(
     pairs: pd.DataFrame,
     doc_ids: np.ndarray | list[str],
     *,
-    threshold: float = 0.8,
     measure: str = "mean_containment",
-    method: str = "average",
-    max_component: int = 5000,
-    attach_threshold: float | None = 0.5,
-    attach_margin: float = 0.1,
+    **params,
 ) -> pd.DataFrame:
     """Cluster documents into template families.
 
@@ -92,10 +98,75 @@ def cluster_families(
         Scored pairs (:func:`~avtaleanalyse.similarity.candidates.score_pairs`).
     doc_ids
         Every document id (documents without a pair become one-member families).
-    threshold
-        Minimum similarity for two documents to be near-copies of one text (the cores).
     measure
         See :func:`pair_similarity`.
+    **params
+        ``threshold``, ``method``, ``max_component``, ``attach_threshold``,
+        ``attach_margin``: see :func:`families_from_rows`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``doc_id``, ``family_id`` (``"F0001"`` …, numbered by the smallest member
+        id), ``family_size``, ``family_cohesion`` (mean similarity of a member to the rest
+        of its family over the scored pairs; 1.0 for a one-member family).
+    """
+    ids = np.asarray(sorted(map(str, doc_ids)))
+    none = np.empty(0, dtype=np.int64)
+    if len(ids) == 0:
+        return families_from_rows(ids, none, none, np.empty(0), **params)
+    sim = pair_similarity(pairs, measure=measure) if len(pairs) else np.empty(0)
+    a = _rows(ids, pairs[schema.DOC_A]) if len(pairs) else none
+    b = _rows(ids, pairs[schema.DOC_B]) if len(pairs) else none
+    return families_from_rows(ids, a, b, sim, **params)
+
+
+def families_from_verified(
+    verified, *, measure: str = "mean_containment", **params
+) -> pd.DataFrame:
+    """:func:`cluster_families` on :class:`~avtaleanalyse.similarity.candidates.VerifiedPairs`
+    (row indices and overlaps: no id string per pair, for tens of millions of candidates).
+
+    ``params``: the clustering parameters of :func:`families_from_rows`.
+    """
+    ids = np.asarray(verified.ids).astype(str)
+    order = np.argsort(ids, kind="stable")
+    position = np.empty(len(ids), dtype=verified.row_a.dtype)
+    position[order] = np.arange(len(ids))  # row -> place among the sorted ids
+    return families_from_rows(
+        ids[order],
+        position[verified.row_a],
+        position[verified.row_b],
+        pair_similarity(verified, measure=measure),
+        **params,
+    )
+
+
+def families_from_rows(
+    ids: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray,
+    sim: np.ndarray,
+    *,
+    threshold: float = 0.8,
+    method: str = "average",
+    max_component: int = 5000,
+    attach_threshold: float | None = 0.5,
+    attach_margin: float = 0.1,
+) -> pd.DataFrame:
+    """Template families from scored pairs given as positions in ``ids`` (no id per pair).
+
+    Parameters
+    ----------
+    ids
+        Every document id, sorted (code-point order); documents without a pair become
+        one-member families.
+    a, b
+        Integer positions in ``ids`` of each scored pair's two documents.
+    sim
+        float64 similarity of each pair (:func:`pair_similarity`).
+    threshold
+        Minimum similarity for two documents to be near-copies of one text (the cores).
     method
         ``scipy.cluster.hierarchy.linkage`` method inside each component.
     max_component
@@ -112,20 +183,20 @@ def cluster_families(
     Returns
     -------
     pandas.DataFrame
-        Columns ``doc_id``, ``family_id`` (``"F0001"`` …, numbered by the smallest member
-        id), ``family_size``, ``family_cohesion`` (mean similarity of a member to the rest
-        of its family over the scored pairs; 1.0 for a one-member family).
+        As :func:`cluster_families`.
     """
-    ids = np.asarray(sorted(map(str, doc_ids)))
+    ids = np.asarray(ids)
     n = len(ids)
     if n == 0:
         return pd.DataFrame(
             {schema.DOC_ID: [], schema.FAMILY_ID: [], "family_size": [], "family_cohesion": []}
         )
-    sim = pair_similarity(pairs, measure=measure) if len(pairs) else np.empty(0)
-    none = np.empty(0, dtype=np.int64)
-    a = _rows(ids, pairs[schema.DOC_A]) if len(pairs) else none
-    b = _rows(ids, pairs[schema.DOC_B]) if len(pairs) else none
+    # int32 positions are used as they are (half the memory of int64 for tens of millions)
+    a, b = np.asarray(a), np.asarray(b)
+    if a.dtype.kind not in "iu" or b.dtype.kind not in "iu":
+        raise TypeError("pair positions must be integers")
+    sim = np.asarray(sim, dtype=np.float64)
+    n_pairs = len(sim)
     keep = sim >= threshold
     g = coo_matrix((np.ones(int(keep.sum())), (a[keep], b[keep])), shape=(n, n))
     _, comp = connected_components(g, directed=False)
@@ -135,7 +206,7 @@ def cluster_families(
     doc_order = np.argsort(comp, kind="stable")
     comp_sorted = comp[doc_order]
     doc_groups = np.split(doc_order, np.flatnonzero(np.diff(comp_sorted)) + 1)
-    same = comp[a] == comp[b] if len(pairs) else np.zeros(0, dtype=bool)
+    same = comp[a] == comp[b] if n_pairs else np.zeros(0, dtype=bool)
     pidx = np.flatnonzero(same)
     pcomp = comp[a[pidx]] if len(pidx) else np.zeros(0, dtype=np.int64)
     porder = np.argsort(pcomp, kind="stable")
@@ -162,7 +233,7 @@ def cluster_families(
             label[members[sub == s_]] = next_label
             next_label += 1
     del same, pidx, pcomp, porder, pstart, keep, g  # before the attaching's temporaries
-    if attach_threshold is not None and len(pairs):
+    if attach_threshold is not None and n_pairs:
         label = _attach(label, a, b, sim, attach_threshold, attach_margin)
     # number families by their smallest member id (ids are sorted)
     first_pos: dict[int, int] = {}
@@ -176,7 +247,7 @@ def cluster_families(
     # cohesion: mean similarity to same-family members over scored pairs
     tot = np.zeros(n)
     cnt = np.zeros(n)
-    if len(pairs):
+    if n_pairs:
         same = label[a] == label[b]  # one family per final label
         np.add.at(tot, a[same], sim[same])
         np.add.at(tot, b[same], sim[same])

@@ -24,6 +24,7 @@ from avtaleanalyse import schema
 from avtaleanalyse.similarity.adaptations import local_adaptations
 from avtaleanalyse.similarity.alignment import FamilyAligner, singleton_references
 from avtaleanalyse.similarity.candidates import (
+    VerifiedPairs,
     band_keys,
     first_equal_rows,
     lsh_candidates,
@@ -32,8 +33,9 @@ from avtaleanalyse.similarity.candidates import (
     pairs_from_band_keys,
     score_pairs,
     sets_without,
+    verify_pairs,
 )
-from avtaleanalyse.similarity.families import boilerplate_shingles, cluster_families
+from avtaleanalyse.similarity.families import boilerplate_shingles, families_from_verified
 from avtaleanalyse.similarity.indices import aggregate_indices, document_indices
 from avtaleanalyse.similarity.minhash import SCHEME, signatures
 from avtaleanalyse.similarity.prototypes import (
@@ -148,10 +150,10 @@ def shingle_corpus(
     return concat_shingled(_shingle_job(p) for p in parts)
 
 
-def _report_filter(pairs: pd.DataFrame, p: SimilarityParams) -> pd.DataFrame:
-    maxc = np.maximum(pairs[schema.CONTAINMENT_AB], pairs[schema.CONTAINMENT_BA])
-    keep = (pairs[schema.JACCARD] >= p.report_min_jaccard) | (maxc >= p.report_min_containment)
-    return pairs.loc[keep].reset_index(drop=True)
+def _report_mask(verified: VerifiedPairs, p: SimilarityParams) -> np.ndarray:
+    """Pairs reported in ``pairs.parquet``: Jaccard or the larger containment high enough."""
+    maxc = np.maximum(verified[schema.CONTAINMENT_AB], verified[schema.CONTAINMENT_BA])
+    return (verified[schema.JACCARD] >= p.report_min_jaccard) | (maxc >= p.report_min_containment)
 
 
 def _section_pairs(
@@ -269,23 +271,21 @@ def similarity_tables(
     lap("signatures")
     cand = lsh_candidates(sig, threshold=p.lsh_threshold, valid=shx.set_sizes() > 0)
     lap("candidates")
-    # the row indices are not needed downstream; nor are the candidates and signatures
-    scored = score_pairs(shx, cand, signatures=sig, n_jobs=p.n_jobs).drop(
-        columns=["row_a", "row_b"]
-    )
+    # overlaps as row indices: ids, measures and MinHash estimates are built only for the
+    # reported pairs (the families read every candidate, tens of millions at 100k)
+    verified = verify_pairs(shx, cand, n_jobs=p.n_jobs)
     n_candidates = len(cand)
-    del cand, sig, shx
-    _release_arrow_memory()  # what building the id columns left in Arrow's pool
+    del cand, shx
     lap("verify")
-    fams = cluster_families(
-        scored,
-        sh.ids,
-        threshold=p.family_threshold,
+    fams = families_from_verified(
+        verified,
         measure=p.family_measure,
+        threshold=p.family_threshold,
         method=p.family_linkage,
     )
-    pairs = _report_filter(scored, p)
-    del scored
+    pairs = verified.take(_report_mask(verified, p)).to_frame(sig, rows=False)
+    del verified, sig
+    _release_arrow_memory()  # what building the id columns left in Arrow's pool
     lap("families")
     protos = family_prototypes(sh, fams, docs, majority=p.prototype_majority)
     # text in the prototypes of >= national_min_trusts trusts is never local; it is the
