@@ -16,7 +16,12 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from avtaleanalyse import schema
-from avtaleanalyse.similarity.shingles import Shingled, unique_counts
+from avtaleanalyse.similarity.shingles import (
+    Shingled,
+    sorted_unique,
+    unique_counts,
+    unique_inverse,
+)
 
 __all__ = [
     "boilerplate_shingles",
@@ -310,16 +315,18 @@ def _attach(
     src = np.concatenate([label[a[between]], label[b[between]]]).astype(np.int64)
     member = np.concatenate([b[between], a[between]])
     # members of d linked to c: count distinct (c, member of d) pairs
-    link = np.unique(src * n + member)
+    link = sorted_unique(src * n + member)
     del member
     link_m = link % n
     link //= n  # now the linking core
-    cov_key, cov_n = np.unique(link * n_cores + label[link_m], return_counts=True)
+    cov_key, cov_n = unique_counts(link * n_cores + label[link_m])
     del link, link_m
     key = src * n_cores  # + dst, in place
     del src
     key += np.concatenate([label[b[between]], label[a[between]]])
-    uk, inv = np.unique(key, return_inverse=True)
+    # non-negative keys sort faster as unsigned (one sort of key and position together)
+    uk, inv = unique_inverse(key.view(np.uint64))
+    uk = uk.view(np.int64)
     del key
     w2 = np.concatenate([sim[between], sim[between]])
     del between
