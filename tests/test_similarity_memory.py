@@ -32,6 +32,7 @@ from avtaleanalyse.similarity.minhash import pair_minhash_jaccard, signatures
 from avtaleanalyse.similarity.normalize import normalize_tokens, token_spans
 from avtaleanalyse.similarity.shingles import (
     concat_shingled,
+    dense_codes,
     in_sorted,
     shingle_partition,
     unique_inverse,
@@ -50,7 +51,7 @@ def _python_sets(sh, exclude=()):
     return [set(sh.seq_of(i).tolist()) - ex for i in range(len(sh))]
 
 
-def test_sets_rebuilt_from_sequences_equal_stored_sets(corpus):
+def test_sets_rebuilt_from_sequences_equal_stored_sets(corpus, monkeypatch):
     _, sh = corpus
     drop = np.unique(np.concatenate([sh.set_of(0)[:7], sh.set_of(3)[-5:]]))
     stored = sets_without(sh, drop)
@@ -66,6 +67,14 @@ def test_sets_rebuilt_from_sequences_equal_stored_sets(corpus):
         assert np.array_equal(lens, stored.set_sizes()[rows])
     want = _python_sets(sh, drop)
     assert [set(lazy.set_of(i).tolist()) for i in range(len(sh))] == want
+    # rebuilt in blocks of a few units: the same sets, in the order asked for
+    monkeypatch.setattr(sh_mod, "_SET_BLOCK", 3000)
+    rows = np.random.default_rng(4).permutation(len(sh))
+    vals, lens = lazy.sets_of(rows)
+    assert len(lens) == len(sh) and sh.seq_offsets[-1] > 5 * 3000
+    assert np.array_equal(vals, np.concatenate([stored.set_of(int(r)) for r in rows]))
+    assert np.array_equal(lens, stored.set_sizes()[rows])
+    assert lazy.sets_of(rows[:0])[0].shape == (0,)
     # chained exclusions accumulate; sizes without any stored offsets are recomputed
     more = sh.set_of(1)[:3]
     twice = sets_without(lazy, more)
@@ -181,11 +190,15 @@ def test_sort_helpers_equal_numpy():
         uniq, inv = unique_inverse(v)
         u2, i2 = np.unique(v, return_inverse=True)
         assert np.array_equal(uniq, u2) and np.array_equal(inv, i2.ravel())
+        u3, codes = dense_codes(v, chunk=777)  # many chunks, each sorted apart
+        assert codes.dtype == np.int32
+        assert np.array_equal(u3, u2) and np.array_equal(codes, i2.ravel())
         for n_ref in (0, 1, 3, 8, 9, 300, 400):  # 9-300: bitmap pre-filter; 400: sorted search
             ref = np.sort(rng.choice(v, n_ref)) if n_ref else v[:0]
             assert np.array_equal(in_sorted(v, ref, chunk=999), np.isin(v, ref))
             assert np.array_equal(member_mask(v, ref), np.isin(v, ref))
     assert unique_inverse(np.array([], dtype=np.uint32))[1].shape == (0,)
+    assert dense_codes(np.array([], dtype=np.uint32))[1].shape == (0,)
 
 
 def test_candidates_deduplicated_in_steps_equal_at_once(corpus, monkeypatch):

@@ -26,6 +26,7 @@ from avtaleanalyse.similarity.minhash import pair_minhash_jaccard
 from avtaleanalyse.similarity.shingles import (
     Shingled,
     _offsets,
+    dense_codes,
     in_sorted,
     sort_with_order,
     sorted_unique,
@@ -279,10 +280,9 @@ def _batch_overlaps(
     """Overlaps of ``pairs`` whose members' sets fit in memory together (one batch)."""
     members = sorted_unique(pairs.ravel())
     vals, lens = shingled.sets_of(members)
-    uniq, cols = unique_inverse(vals)
+    uniq, cols = dense_codes(vals)  # int32 column of each set entry
     n_cols = len(uniq)
     del vals, uniq
-    cols = cols.astype(np.int32)
     indptr = np.zeros(len(members) + 1, dtype=np.int64)
     np.cumsum(lens, out=indptr[1:])
     la = np.searchsorted(members, pairs[:, 0])

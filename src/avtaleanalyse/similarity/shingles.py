@@ -106,6 +106,23 @@ def unique_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return a[flag], inv
 
 
+def dense_codes(values: np.ndarray, *, chunk: int = 1 << 22) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct values and the int32 index of each input value among them.
+
+    :func:`unique_inverse` with int32 codes and temporaries of one ``chunk`` at a time
+    (each chunk is sorted before it is looked up, so the search stays in cache).
+    """
+    v = np.asarray(values)
+    uniq = sorted_unique(v)
+    if len(uniq) >= 2**31:
+        raise ValueError("more distinct values than int32 codes")
+    codes = np.empty(len(v), dtype=np.int32)
+    for s in range(0, len(v), chunk):
+        order, sv = sort_with_order(v[s : s + chunk])
+        codes[s + order] = np.searchsorted(uniq, sv)
+    return uniq, codes
+
+
 def sort_with_order(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """A sorting permutation of ``v`` and ``v`` sorted (ties in any order).
 
@@ -310,8 +327,20 @@ class Shingled:
         rows = np.asarray(rows, dtype=np.int64)
         if self.has_sets:
             return _gather(self.sets, self.set_offsets, rows)
-        vals, lens = _gather(self.seq, self.seq_offsets, rows)
-        return distinct_per_unit(vals, lens, self.excluded)
+        # rebuilt a block of about _SET_BLOCK sequence values at a time: the rebuild's
+        # temporaries are several 64-bit arrays as long as its input
+        seq_lens = self.seq_offsets[rows + 1] - self.seq_offsets[rows]
+        parts, sizes = [], []
+        for lo, hi in _unit_blocks(_offsets(seq_lens), _SET_BLOCK):
+            vals, lens = _gather(self.seq, self.seq_offsets, rows[lo:hi])
+            vals, lens = distinct_per_unit(vals, lens, self.excluded)
+            parts.append(vals)
+            sizes.append(lens)
+        if len(parts) == 1:
+            return parts[0], sizes[0]
+        if not parts:
+            return np.empty(0, dtype=np.uint32), np.zeros(0, dtype=np.int64)
+        return np.concatenate(parts), np.concatenate(sizes)
 
     def without_sets(self) -> Shingled:
         """The same shingles without the stored sets (saves memory; sets rebuilt on demand).
@@ -372,6 +401,10 @@ def _unit_blocks(offsets: np.ndarray, size: int):
         hi = min(max(hi, lo + 1), n)
         yield lo, hi
         lo = hi
+
+
+#: Sequence values per block when sets are rebuilt (:meth:`Shingled.sets_of`).
+_SET_BLOCK = 1 << 22
 
 
 def _offsets(lengths: Sequence[int]) -> np.ndarray:
