@@ -31,7 +31,6 @@ from avtaleanalyse.similarity.candidates import (
     lsh_params,
     member_mask,
     pairs_from_band_keys,
-    score_pairs,
     sets_without,
     verify_pairs,
 )
@@ -202,10 +201,11 @@ def _section_pairs(
     )
     doc_of = secs[schema.DOC_ID].astype(str).to_numpy()
     cand = cand[doc_of[cand[:, 0]] != doc_of[cand[:, 1]]]
-    sp = score_pairs(
-        shx, cand, signatures=sig, a_column=SECTION_A, b_column=SECTION_B, n_jobs=p.n_jobs
-    )
-    sp = sp[sp[schema.JACCARD] >= p.section_min_jaccard]
+    ver = verify_pairs(shx, cand, n_jobs=p.n_jobs)
+    del cand
+    ver = ver.take(ver[schema.JACCARD] >= p.section_min_jaccard)  # rows only for these
+    sp = ver.to_frame(sig, a_column=SECTION_A, b_column=SECTION_B)
+    del ver
     sp[schema.DOC_A] = doc_of[sp["row_a"].to_numpy()]
     sp[schema.DOC_B] = doc_of[sp["row_b"].to_numpy()]
     sec_ids = secs[schema.SECTION_ID].astype(str).to_numpy()
