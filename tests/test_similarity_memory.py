@@ -134,6 +134,8 @@ def test_overlaps_equal_python_sets_in_batches_and_threads(corpus):
     for kw in ({}, {"n_jobs": 2}, {"n_jobs": 3, "batch_entries": 1}, {"batch_entries": 500}):
         assert np.array_equal(overlap_counts(sh, pairs, **kw), want), kw
         assert np.array_equal(overlap_counts(sh.without_sets(), pairs, **kw), want), kw
+        got = overlap_counts(sh, pairs.astype(np.int32), **kw)
+        assert got.dtype == np.int32 and np.array_equal(got, want), kw
     assert overlap_counts(sh, np.empty((0, 2), dtype=np.int64)).shape == (0,)
 
 
@@ -210,6 +212,13 @@ def test_candidates_deduplicated_in_steps_equal_at_once(corpus, monkeypatch):
     monkeypatch.setattr(cand_mod, "_DEDUP_AT", 1)
     stepwise = pairs_from_band_keys(keys)
     assert np.array_equal(once, stepwise)
+    # int32 rows, written chunk by chunk from the pair codes
+    assert once.dtype == np.int32 and len(once) > 100
+    assert (once[:, 0] < once[:, 1]).all()
+    codes = once[:, 0].astype(np.int64) * len(sh) + once[:, 1]
+    assert (np.diff(codes) > 0).all()  # sorted, distinct
+    monkeypatch.setattr(cand_mod, "_CHUNK", 7)
+    assert np.array_equal(pairs_from_band_keys(keys), once)
     assert pairs_from_band_keys(keys[:1]).shape == (0, 2)
     # keys from whole uint64 signatures equal keys from column-by-column conversion
     assert np.array_equal(band_keys(sig.astype(np.uint64), bands=b, rows=r), keys)
@@ -267,7 +276,7 @@ def test_token_spans_match_the_regex_offsets(text):
     assert all(a in starts and b in ends for a, b in spans.tolist())
 
 
-def test_verified_pairs_hold_exact_measures_without_ids(corpus):
+def test_verified_pairs_hold_exact_measures_without_ids(corpus, monkeypatch):
     """Overlaps as row indices: oriented and sorted by id, measures equal Python sets."""
     _, sh = corpus
     n = len(sh)
@@ -302,3 +311,8 @@ def test_verified_pairs_hold_exact_measures_without_ids(corpus):
         part, whole.loc[keep].drop(columns=["row_a", "row_b"]).reset_index(drop=True)
     )
     pd.testing.assert_frame_equal(whole, score_pairs(sh, pairs, signatures=sig, n_jobs=1))
+    # pair keys built and split chunk by chunk: the same pairs in the same order
+    monkeypatch.setattr(cand_mod, "_CHUNK", 5)
+    small = cand_mod.verify_pairs(sh, pairs.astype(np.int32))
+    for name in ("row_a", "row_b", "overlap", "size_a", "size_b"):
+        assert np.array_equal(getattr(small, name), getattr(ver, name)), name

@@ -53,6 +53,8 @@ _U64 = np.uint64
 _DEDUP_AT = 1 << 22
 #: Set entries per batch of components whose overlaps are counted together.
 _OVERLAP_BATCH = 1 << 20
+#: Pairs per chunk where a step over all candidates would otherwise make 64-bit temporaries.
+_CHUNK = 1 << 22
 
 
 def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
@@ -101,7 +103,7 @@ def pairs_from_band_keys(
     Returns
     -------
     numpy.ndarray
-        ``(n_pairs, 2)`` int64, sorted, distinct.
+        ``(n_pairs, 2)`` row indices (int32 below 2**31 rows, else int64), sorted, distinct.
     """
     n, bands = keys.shape
     rows_all = np.arange(n, dtype=np.int64) if valid is None else np.flatnonzero(valid)
@@ -138,7 +140,16 @@ def pairs_from_band_keys(
     if chunks:
         found = sorted_unique(np.concatenate([found, *chunks]))
     del chunks
-    return np.stack([found // n, found % n], axis=1)
+    out = np.empty((len(found), 2), dtype=_row_dtype(n))
+    for s in range(0, len(found), _CHUNK):
+        out[s : s + _CHUNK, 0] = found[s : s + _CHUNK] // n
+        out[s : s + _CHUNK, 1] = found[s : s + _CHUNK] % n
+    return out
+
+
+def _row_dtype(n: int) -> type:
+    """int32 for row indices of fewer than 2**31 rows (half the memory per pair), else int64."""
+    return np.int32 if n < 2**31 else np.int64
 
 
 def lsh_candidates(
@@ -149,7 +160,7 @@ def lsh_candidates(
     Returns
     -------
     numpy.ndarray
-        ``(n_pairs, 2)`` int64 row indices, ``i < j``, sorted.
+        ``(n_pairs, 2)`` row indices (as :func:`pairs_from_band_keys`), ``i < j``, sorted.
     """
     b, r = lsh_params(threshold, signatures.shape[1])
     return pairs_from_band_keys(band_keys(signatures, bands=b, rows=r), valid=valid)
@@ -244,15 +255,16 @@ def overlap_counts(
     Returns
     -------
     numpy.ndarray
-        int64, one count per pair.
+        int32, one count per pair.
     """
     from avtaleanalyse.similarity.kernels import pair_overlaps
 
-    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
-    out = np.zeros(len(pairs), dtype=np.int64)
-    if len(pairs) == 0:
-        return out
+    pairs = np.asarray(pairs).reshape(-1, 2)
     n = len(shingled)
+    if pairs.dtype != _row_dtype(n):
+        pairs = pairs.astype(_row_dtype(n))
+    if len(pairs) == 0:
+        return np.zeros(0, dtype=np.int32)
     g = sp.coo_matrix(
         (np.ones(len(pairs), dtype=np.int8), (pairs[:, 0], pairs[:, 1])), shape=(n, n)
     )
@@ -260,15 +272,18 @@ def overlap_counts(
     del g
     # batches of whole components, in label order: the components starting in the k-th
     # run of ``batch_entries`` set entries
-    nodes = sorted_unique(pairs.ravel())
+    nodes = np.flatnonzero(np.bincount(pairs.ravel(), minlength=n))
     entries = np.bincount(labels[nodes], weights=shingled.set_sizes()[nodes], minlength=n_comp)
     batch_of_comp = ((np.cumsum(entries) - entries) // max(batch_entries, 1)).astype(np.int64)
     del nodes, entries
-    batch = batch_of_comp[labels[pairs[:, 0]]]
-    order = np.argsort(batch, kind="stable")
-    brk = np.flatnonzero(np.diff(batch[order])) + 1
-    del batch, batch_of_comp, labels
     with ThreadPoolExecutor(max_workers=max(1, n_jobs)) as pool:
+        if batch_of_comp.max() == 0:  # one batch (e.g. one component): no regrouping
+            return _batch_overlaps(shingled, pairs, pair_overlaps, pool, n_jobs)
+        batch = batch_of_comp[labels[pairs[:, 0]]]
+        order = np.argsort(batch, kind="stable")
+        brk = np.flatnonzero(np.diff(batch[order])) + 1
+        del batch, batch_of_comp, labels
+        out = np.zeros(len(pairs), dtype=np.int32)
         for grp in np.split(order, brk):
             out[grp] = _batch_overlaps(shingled, pairs[grp], pair_overlaps, pool, n_jobs)
     return out
@@ -277,25 +292,35 @@ def overlap_counts(
 def _batch_overlaps(
     shingled: Shingled, pairs: np.ndarray, kernel, pool: ThreadPoolExecutor, n_jobs: int
 ) -> np.ndarray:
-    """Overlaps of ``pairs`` whose members' sets fit in memory together (one batch)."""
-    members = sorted_unique(pairs.ravel())
+    """Overlaps of ``pairs`` whose members' sets fit in memory together (one batch).
+
+    Every array as long as the pairs is int32 (tens of millions at 100k documents).
+    """
+    seen = np.bincount(pairs.ravel())
+    members = np.flatnonzero(seen)
+    local = np.zeros(len(seen), dtype=np.int32)  # row -> index among the members
+    local[members] = np.arange(len(members), dtype=np.int32)
+    del seen
     vals, lens = shingled.sets_of(members)
     uniq, cols = dense_codes(vals)  # int32 column of each set entry
     n_cols = len(uniq)
-    del vals, uniq
-    indptr = np.zeros(len(members) + 1, dtype=np.int64)
+    del vals, uniq, members
+    indptr = np.zeros(len(lens) + 1, dtype=np.int64)
     np.cumsum(lens, out=indptr[1:])
-    la = np.searchsorted(members, pairs[:, 0])
-    lb = np.searchsorted(members, pairs[:, 1])
-    del members
+    la = local[pairs[:, 0]]
+    lb = local[pairs[:, 1]]
+    del local
     # the larger set is marked (once per distinct member, pairs sorted by it), the smaller
     # looked up
     swap = lens[la] < lens[lb]
-    la, lb = np.where(swap, lb, la), np.where(swap, la, lb)
-    del swap
-    order = np.argsort(la, kind="stable")
-    la, lb = la[order], lb[order]
-    counts = np.empty(len(pairs), dtype=np.int64)
+    held = la[swap]
+    la[swap] = lb[swap]
+    lb[swap] = held
+    del swap, held
+    order, la = sort_with_order(la.view(np.uint32))
+    la = la.view(np.int32)
+    lb = lb[order]
+    counts = np.empty(len(pairs), dtype=np.int32)
     # equal slices, one per thread; each marks its own first member again (exact anyway)
     cuts = [len(la) * q // max(1, n_jobs) for q in range(max(1, n_jobs) + 1)]
     jobs = [
@@ -305,7 +330,7 @@ def _batch_overlaps(
     ]
     for job in jobs:
         job.result()
-    out = np.empty(len(pairs), dtype=np.int64)
+    out = np.empty(len(pairs), dtype=np.int32)
     out[order] = counts
     return out
 
@@ -486,25 +511,35 @@ def verify_pairs(shingled: Shingled, pairs: np.ndarray, *, n_jobs: int = 1) -> V
         Threads counting the overlaps (:func:`overlap_counts`; the result does not depend
         on it).
     """
-    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
-    # ids compared through their dense rank in code-point order: the same order and ties as
-    # comparing the strings, without per-pair string copies
+    pairs = np.asarray(pairs).reshape(-1, 2)
+    n = len(shingled)
     ids = np.asarray(shingled.ids)
-    _, rank = unique_inverse(ids.astype(str))
-    swap = rank[pairs[:, 0]] > rank[pairs[:, 1]]
-    ra = np.where(swap, pairs[:, 1], pairs[:, 0])
-    rb = np.where(swap, pairs[:, 0], pairs[:, 1])
-    del swap, pairs
-    # sorted by (doc_a, doc_b), stable as the mergesort of the string columns
-    order = np.lexsort((rank[rb], rank[ra]))
-    ra, rb = ra[order], rb[order]
-    del order
+    # ids compared through their place in a stable sort of the strings (code-point order,
+    # equal ids by row): each pair becomes one 64-bit key (smaller place, larger place),
+    # and sorting the keys orders the pairs as sorting (doc_a, doc_b) would
+    order = np.argsort(ids.astype(str), kind="stable")
+    place = np.empty(n, dtype=np.uint64)
+    place[order] = np.arange(n, dtype=np.uint64)
+    bits = _U64(max(1, (n - 1).bit_length()))
+    if 2 * int(bits) > 64:  # pragma: no cover - more than 2**32 units
+        raise ValueError("too many units for 64-bit pair keys")
+    key = np.empty(len(pairs), dtype=np.uint64)
+    for s in range(0, len(pairs), _CHUNK):
+        pa, pb = place[pairs[s : s + _CHUNK, 0]], place[pairs[s : s + _CHUNK, 1]]
+        key[s : s + _CHUNK] = (np.minimum(pa, pb) << bits) | np.maximum(pa, pb)
+    del pairs
+    key.sort()
+    row_of = order.astype(_row_dtype(n))
+    ra = np.empty(len(key), dtype=row_of.dtype)
+    rb = np.empty(len(key), dtype=row_of.dtype)
+    low = _U64((1 << int(bits)) - 1)
+    for s in range(0, len(key), _CHUNK):
+        ra[s : s + _CHUNK] = row_of[(key[s : s + _CHUNK] >> bits).astype(np.int64)]
+        rb[s : s + _CHUNK] = row_of[(key[s : s + _CHUNK] & low).astype(np.int64)]
+    del key
     inter = overlap_counts(shingled, np.stack([ra, rb], axis=1), n_jobs=n_jobs)
     sizes = shingled.set_sizes().astype(np.int32)
-    small = np.int32 if len(shingled) < 2**31 else np.int64
-    return VerifiedPairs(
-        ids, ra.astype(small), rb.astype(small), inter.astype(np.int32), sizes[ra], sizes[rb]
-    )
+    return VerifiedPairs(ids, ra, rb, inter.astype(np.int32, copy=False), sizes[ra], sizes[rb])
 
 
 def score_pairs(
