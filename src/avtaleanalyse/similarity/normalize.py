@@ -29,6 +29,7 @@ __all__ = [
     "mask_parties",
     "mask_spans",
     "mask_token_list",
+    "masks_previous_token",
     "nfc",
     "party_table",
     "normalize_tokens",
@@ -166,6 +167,13 @@ def mask_spans(
     return merged
 
 
+def masks_previous_token(token: str) -> bool:
+    """Whether raw ``token`` can mask the token before it (a capitalised word or a
+    placeholder before ``kommune``, :func:`mask_spans`): the one look-ahead of masking,
+    so a stretch of text ending just before such a token may mask differently alone."""
+    return token.lower() in _KOMMUNE_WORDS
+
+
 def mask_token_list(
     tokens: Sequence[str], parties: Sequence[str] = (), *, generic: bool = True
 ) -> tuple[list[str], list[int]]:
@@ -270,7 +278,7 @@ def _block_end(text: str, pos: int) -> int:
 
 
 def raw_tokens_marked(
-    text: str, block_chars: int = MARK_CHARS
+    text: str, block_chars: int = MARK_CHARS, cuts: Sequence[int] = ()
 ) -> tuple[list[str], list[int], list[int]]:
     """:func:`raw_tokens`, and *marks*: where each block of about ``block_chars`` begins.
 
@@ -280,6 +288,11 @@ def raw_tokens_marked(
     comparison token, :func:`comparison_slice` finds any later comparison tokens without
     tokenising the text before it.
 
+    ``cuts`` (sorted NFC character offsets) end blocks too, so each cut that no token
+    spans is a mark: the index of the first raw token at or after it is known without
+    tokenising the text between cuts again (sections of a document; a cut inside a word
+    is ignored).
+
     Returns
     -------
     tokens : list of str
@@ -288,20 +301,32 @@ def raw_tokens_marked(
     """
     text = nfc(text or "")
     n = len(text)
-    if n <= block_chars:
+    if n <= block_chars and not len(cuts):
         return _TOKEN_RE.findall(text), [0], [0]
     findall = _TOKEN_RE.findall
+    stops = [c for c in cuts if 0 < c < n and _token_boundary(text, c)]
+    stops.append(n)
     toks: list[str] = []
     chars: list[int] = []
     idx: list[int] = []
     p = 0
+    k = 0
     while p < n:
         q = _block_end(text, p + block_chars)
+        while stops[k] <= p:
+            k += 1
+        q = min(q, stops[k])
         chars.append(p)
         idx.append(len(toks))
         toks.extend(findall(text, p, q))
         p = q
     return toks, chars, idx
+
+
+def _token_boundary(text: str, pos: int) -> bool:
+    """Whether no token of ``text`` spans character ``pos`` (``0 < pos < len(text)``)."""
+    match = _NONWORD_RE.match
+    return match(text, pos - 1) is not None or match(text, pos) is not None
 
 
 def _raw_from_mark(

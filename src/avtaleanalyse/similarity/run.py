@@ -50,6 +50,13 @@ from avtaleanalyse.similarity.shingles import (
     party_names,
     shingle_partition,
 )
+from avtaleanalyse.similarity.spans import (
+    Spans,
+    cuts_per_unit,
+    locate_spans,
+    merge_units,
+    span_shingles,
+)
 
 __all__ = ["SimilarityParams", "add_arguments", "main", "shingle_corpus", "similarity_tables"]
 
@@ -105,11 +112,11 @@ def _release_arrow_memory() -> None:
         pass
 
 
-def _shingle_job(args: tuple[pd.DataFrame, dict]) -> Shingled:
-    df, kw = args
+def _shingle_job(args: tuple[pd.DataFrame, list[np.ndarray] | None, dict]) -> Shingled:
+    df, cuts, kw = args
     kw = dict(kw)
     keep_sets = kw.pop("keep_sets", True)
-    out = shingle_partition(df, **kw)
+    out = shingle_partition(df, cuts=cuts, **kw)
     _release_arrow_memory()
     return out if keep_sets else out.without_sets()
 
@@ -123,8 +130,11 @@ def shingle_corpus(
     n_jobs: int = 1,
     id_column: str = schema.DOC_ID,
     keep_sets: bool = True,
+    cuts: list[np.ndarray] | None = None,
 ) -> Shingled:
     """Shingle ``units`` partition by partition (optionally in ``n_jobs`` processes).
+
+    ``cuts``: per unit, character offsets that become marks (:func:`shingle_partition`).
 
     Returns
     -------
@@ -139,10 +149,17 @@ def shingle_corpus(
     }
     starts = range(0, len(units), partition_size)
     if not starts:
-        return _shingle_job((units, kw))
+        return _shingle_job((units, cuts, kw))
     # generators: each partition's result is copied into the concatenation as it arrives
     # and freed, so the partitions never all exist beside their concatenation
-    parts = ((units.iloc[s : s + partition_size], kw) for s in starts)
+    parts = (
+        (
+            units.iloc[s : s + partition_size],
+            None if cuts is None else cuts[s : s + partition_size],
+            kw,
+        )
+        for s in starts
+    )
     if n_jobs > 1 and len(starts) > 1:
         with ProcessPoolExecutor(max_workers=n_jobs) as ex:
             return concat_shingled(ex.map(_shingle_job, parts))
@@ -155,9 +172,35 @@ def _report_mask(verified: VerifiedPairs, p: SimilarityParams) -> np.ndarray:
     return (verified[schema.JACCARD] >= p.report_min_jaccard) | (maxc >= p.report_min_containment)
 
 
+def _section_spans(docs: pd.DataFrame, sections: pd.DataFrame | None) -> Spans | None:
+    """Where each section (in the order of ``sections``) lies in its document's text."""
+    if sections is None or sections.empty:
+        return None
+    index = pd.Index(docs[schema.DOC_ID].astype(str))
+    keys = sections[schema.DOC_ID].astype(str)
+    if index.is_unique:
+        rows = index.get_indexer(keys)
+    else:  # the last row of a repeated id, as elsewhere in the stage
+        pos = {d: i for i, d in enumerate(index)}
+        rows = np.fromiter((pos.get(d, -1) for d in keys), dtype=np.int64, count=len(keys))
+    return locate_spans(docs[schema.TEXT].array, rows, sections[schema.TEXT].tolist())
+
+
 def _section_pairs(
-    documents: pd.DataFrame, sections: pd.DataFrame, p: SimilarityParams, exclude: np.ndarray
+    documents: pd.DataFrame,
+    sections: pd.DataFrame,
+    p: SimilarityParams,
+    exclude: np.ndarray,
+    *,
+    doc_shingles: Shingled | None = None,
+    spans: Spans | None = None,
 ) -> pd.DataFrame:
+    """Section pairs with ``J >= section_min_jaccard`` between different documents.
+
+    With ``doc_shingles`` (the documents shingled with the sections' ``spans`` as cuts)
+    a section found in its document's text takes its shingles from the document's;
+    the others are shingled on their own.
+    """
     cols = [
         SECTION_A, SECTION_B, schema.DOC_A, schema.DOC_B, schema.JACCARD,
         schema.CONTAINMENT_AB, schema.CONTAINMENT_BA, schema.JACCARD_MINHASH,
@@ -171,18 +214,24 @@ def _section_pairs(
         for c in (schema.LANGUAGE_FORM, schema.MUNICIPALITIES, schema.HEALTH_TRUST)
         if c in documents
     ]
-    secs = sections[[schema.DOC_ID, schema.SECTION_ID, schema.TEXT]].merge(
-        documents[[schema.DOC_ID, *meta_cols]], on=schema.DOC_ID, how="left"
+    secs = (
+        sections[[schema.DOC_ID, schema.SECTION_ID, schema.TEXT]]
+        .assign(_order=np.arange(len(sections)))
+        .merge(documents[[schema.DOC_ID, *meta_cols]], on=schema.DOC_ID, how="left")
     )
     secs = secs.sort_values(schema.SECTION_ID, kind="mergesort").reset_index(drop=True)
-    sh = shingle_corpus(
-        secs,
-        ngram=p.ngram,
-        common_form=p.common_form,
-        partition_size=p.partition_size * 10,
-        n_jobs=p.n_jobs,
-        id_column=schema.SECTION_ID,
-    )
+    order = secs.pop("_order").to_numpy()
+    if doc_shingles is not None and spans is not None:
+        sh = _section_shingles(secs, doc_shingles, spans, order, p)
+    else:
+        sh = shingle_corpus(
+            secs,
+            ngram=p.ngram,
+            common_form=p.common_form,
+            partition_size=p.partition_size * 10,
+            n_jobs=p.n_jobs,
+            id_column=schema.SECTION_ID,
+        )
     big = sh.n_tokens >= p.section_min_tokens
     shx = sets_without(sh, exclude)
     sig = signatures(shx, num_perm=p.num_perm, seed=p.seed)
@@ -221,6 +270,26 @@ def _section_pairs(
     return sp[cols].reset_index(drop=True), groups
 
 
+def _section_shingles(
+    secs: pd.DataFrame, doc_shingles: Shingled, spans: Spans, order: np.ndarray, p: SimilarityParams
+) -> Shingled:
+    """Shingles of the sections ``secs`` (``order``: their rows in the spans' order)."""
+    spans = spans.take(order)
+    derived, ok = span_shingles(doc_shingles, spans, secs[schema.SECTION_ID].astype(str).to_numpy())
+    rest = np.flatnonzero(~ok)
+    log.info("sections: %d of %d read from their documents' shingles", int(ok.sum()), len(ok))
+    other = shingle_corpus(
+        secs.iloc[rest],
+        ngram=p.ngram,
+        common_form=p.common_form,
+        partition_size=p.partition_size * 10,
+        n_jobs=p.n_jobs if len(rest) > p.partition_size * 10 else 1,
+        id_column=schema.SECTION_ID,
+        keep_sets=False,
+    )
+    return merge_units(derived, other, ok).with_sets()
+
+
 def similarity_tables(
     documents: pd.DataFrame,
     sections: pd.DataFrame | None = None,
@@ -253,6 +322,9 @@ def similarity_tables(
     # internal order is irrelevant (outputs are sorted when written); no copy of the texts
     docs = documents.reset_index(drop=True)
     _release_arrow_memory()  # what reading the tables left in Arrow's pool
+    # the sections' ends become marks of the documents: their shingles are read from
+    # the documents' instead of shingling every section again (spans.py)
+    spans = _section_spans(docs, sections) if p.sections else None
     sh = shingle_corpus(
         docs,
         ngram=p.ngram,
@@ -260,6 +332,7 @@ def similarity_tables(
         partition_size=p.partition_size,
         n_jobs=p.n_jobs,
         keep_sets=False,  # sets are built once, boilerplate removed (bounded memory)
+        cuts=None if spans is None else cuts_per_unit(spans, len(docs)),
     )
     lap("shingles")
     boiler = boilerplate_shingles(
@@ -364,7 +437,7 @@ def similarity_tables(
     ]
     lap("prototypes")
     secpairs, secgroups = (
-        _section_pairs(docs, sections, p, boiler)
+        _section_pairs(docs, sections, p, boiler, doc_shingles=sh, spans=spans)
         if p.sections and sections is not None
         else (None, None)
     )

@@ -342,6 +342,13 @@ class Shingled:
             return np.empty(0, dtype=np.uint32), np.zeros(0, dtype=np.int64)
         return np.concatenate(parts), np.concatenate(sizes)
 
+    def with_sets(self) -> Shingled:
+        """The same shingles with every set built from its sequence and stored."""
+        if self.has_sets:
+            return self
+        vals, sizes = self.sets_of(np.arange(len(self)))
+        return dataclasses.replace(self, sets=vals, set_offsets=_offsets(sizes))
+
     def without_sets(self) -> Shingled:
         """The same shingles without the stored sets (saves memory; sets rebuilt on demand).
 
@@ -433,6 +440,7 @@ def shingle_partition(
     id_column: str = schema.DOC_ID,
     text_column: str = schema.TEXT,
     mask_generic: bool = True,
+    cuts: Sequence[Sequence[int]] | None = None,
 ) -> Shingled:
     """Shingle a partition of documents (or sections) with one vectorised hashing pass.
 
@@ -447,6 +455,9 @@ def shingle_partition(
         Map tokens to bokmål lemmas (nynorsk and bokmål versions compare equal).
     mask_generic
         Mask generic party patterns and all known health-trust names.
+    cuts
+        Per unit, sorted NFC character offsets that become marks (where its sections
+        begin and end, :mod:`~avtaleanalyse.similarity.spans`); the shingles are the same.
 
     Returns
     -------
@@ -462,7 +473,11 @@ def shingle_partition(
     )
     munis = units[schema.MUNICIPALITIES].tolist() if schema.MUNICIPALITIES in units else [None] * n
     hfs = units[schema.HEALTH_TRUST].tolist() if schema.HEALTH_TRUST in units else [None] * n
-    marked = [raw_tokens_marked(t) for t in texts]
+    marked = (
+        [raw_tokens_marked(t) for t in texts]
+        if cuts is None
+        else [raw_tokens_marked(t, cuts=c) for t, c in zip(texts, cuts, strict=True)]
+    )
     raw_docs = [m[0] for m in marked]
     raw_len = np.array([len(t) for t in raw_docs], dtype=np.int64)
     mark_count = np.array([len(m[1]) for m in marked], dtype=np.int64)

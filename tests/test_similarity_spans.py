@@ -1,0 +1,252 @@
+"""Sections read from their documents' shingles equal sections shingled on their own."""
+
+from __future__ import annotations
+
+import functools
+import random
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from avtaleanalyse import schema
+from avtaleanalyse.io.tables import read_table
+from avtaleanalyse.similarity import shingles
+from avtaleanalyse.similarity.normalize import nfc, raw_tokens, raw_tokens_marked
+from avtaleanalyse.similarity.run import (
+    SimilarityParams,
+    _section_pairs,
+    _section_shingles,
+    _section_spans,
+    shingle_corpus,
+)
+from avtaleanalyse.similarity.shingles import shingle_partition
+from avtaleanalyse.similarity.spans import cuts_per_unit, locate_spans, merge_units, span_shingles
+
+MUNIS = np.array(["Stord", "Kvinnherad"], dtype=object)
+# words and party names of many shapes (two-word names, a trust with and without "HF",
+# placeholders, numbers, nynorsk, decomposed letters that NFC composes, line breaks)
+PIECES = [
+    "Stord kommune", "Kvinnherad kommune", "Helse Fonna HF", "Helse Fonna", "Xx kommune",
+    "Sjukehuset Innlandet HF", "HF", "kommune", "Tenestene", "skal", "vere", "gode", "for",
+    "pasientane", "avtalen", "gjeld", "frå", "2012", "§ 6-2", "nr. 4", "utskrivningsklare",
+    "og", "Sta\u0303vanger", "Hero\u0308y", "samarbeid", "kompetanse,", "brukarmedverknad.",
+    "\n\n", "\t", "  ",
+]  # fmt: skip
+
+
+def _texts(n: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return [" ".join(rng.choice(PIECES) for _ in range(rng.randint(0, 300))) for _ in range(n)]
+
+
+def _split(text: str, rng: random.Random) -> list[str]:
+    """Sections of ``text``: cut at random characters (inside words and names too), some
+    stripped of their edges, some with their whitespace tidied (then not a stretch of the
+    text), plus an empty one now and then."""
+    if len(text) < 2:
+        return [text]
+    cuts = rng.sample(range(1, len(text)), min(len(text) - 1, rng.randint(0, 12)))
+    # half of them moved to the next space, where sections usually end
+    cuts = sorted(
+        {c if rng.random() < 0.5 or text.find(" ", c) < 0 else text.find(" ", c) for c in cuts}
+    )
+    out = []
+    for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True):
+        part = text[a:b]
+        r = rng.random()
+        if r < 0.3:
+            part = part.strip()
+        elif r < 0.4:
+            part = " ".join(part.split())
+        elif r < 0.45:
+            part = ""
+        out.append(part)
+    return out
+
+
+def _corpus(n: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rng = random.Random(seed)
+    texts = _texts(n, seed=seed)
+    # endings the marks must handle: a trailing newline, a name at the very end
+    texts[0] = texts[0] + "\n"
+    texts[1] = texts[1] + " Stord kommune"
+    docs = pd.DataFrame(
+        {
+            schema.DOC_ID: [f"d{i:03d}" for i in range(n)],
+            schema.TEXT: texts,
+            schema.LANGUAGE_FORM: ["nynorsk" if i % 3 == 0 else "bokmal" for i in range(n)],
+            schema.MUNICIPALITIES: [[str(MUNIS[i % 2])] for i in range(n)],
+            schema.HEALTH_TRUST: ["Helse Fonna HF"] * n,
+        }
+    )
+    rows = []
+    for i, t in enumerate(texts):
+        for k, part in enumerate(_split(t, rng)):
+            rows.append((f"d{i:03d}", f"d{i:03d}-s{k:03d}", part))
+    # a section of a document not in the corpus, and one whose text is not in its document
+    rows.append(("zzz", "zzz-s000", "Stord kommune skal vere gode for pasientane"))
+    rows.append(("d002", "d002-s999", "ein tekst som ikkje finst i dokumentet her"))
+    secs = pd.DataFrame(rows, columns=[schema.DOC_ID, schema.SECTION_ID, schema.TEXT])
+    return docs, secs.sample(frac=1.0, random_state=seed).reset_index(drop=True)
+
+
+def _with_meta(docs: pd.DataFrame, secs: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    meta = [schema.LANGUAGE_FORM, schema.MUNICIPALITIES, schema.HEALTH_TRUST]
+    s = (
+        secs.assign(_order=np.arange(len(secs)))
+        .merge(docs[[schema.DOC_ID, *meta]], on=schema.DOC_ID, how="left")
+        .sort_values(schema.SECTION_ID, kind="mergesort")
+        .reset_index(drop=True)
+    )
+    return s, s.pop("_order").to_numpy()
+
+
+@pytest.mark.parametrize("block", [3, 40, 512])
+@pytest.mark.parametrize("seed", [1, 2])
+def test_sections_read_from_documents_equal_sections_shingled_alone(monkeypatch, block, seed):
+    # small blocks: marks everywhere, many beside the cuts and inside masked names
+    monkeypatch.setattr(
+        shingles, "raw_tokens_marked", functools.partial(raw_tokens_marked, block_chars=block)
+    )
+    docs, secs = _corpus(60, seed)
+    spans = _section_spans(docs, secs)
+    sh = shingle_corpus(docs, keep_sets=False, cuts=cuts_per_unit(spans, len(docs)))
+    plain = shingle_corpus(docs, keep_sets=False)
+    # the cuts change the marks only, never the shingles
+    assert np.array_equal(sh.seq, plain.seq) and np.array_equal(sh.n_tokens, plain.n_tokens)
+    s, order = _with_meta(docs, secs)
+    p = SimilarityParams()
+    got = _section_shingles(s, sh, spans, order, p)
+    want = shingle_partition(s, id_column=schema.SECTION_ID)
+    assert got.ids.tolist() == want.ids.tolist()
+    assert np.array_equal(got.n_tokens, want.n_tokens)
+    assert np.array_equal(got.seq_offsets, want.seq_offsets)
+    assert np.array_equal(got.seq, want.seq)
+    assert np.array_equal(got.set_offsets, want.set_offsets)
+    assert np.array_equal(got.sets, want.sets)
+    # both ways were taken: read from the documents (a minority with cuts this hostile;
+    # 100 % on the demo corpus) and shingled alone
+    _, derived = span_shingles(sh, spans.take(order), s[schema.SECTION_ID].to_numpy())
+    assert 0.15 < derived.mean() < 1.0
+    found = spans.take(order).found
+    assert not derived[~found].any()
+    assert not found[s[schema.SECTION_ID].isin(["zzz-s000", "d002-s999"]).to_numpy()].any()
+
+
+def test_cut_marks_give_the_raw_tokens_and_ignore_cuts_inside_words():
+    rng = random.Random(5)
+    for text in _texts(40, seed=9):
+        t = nfc(text)
+        cuts = sorted(set(rng.sample(range(len(t) + 1), min(len(t) + 1, 15))))
+        toks, chars, idx = raw_tokens_marked(text, 64, cuts=cuts)
+        assert toks == raw_tokens(text)
+        for c in cuts:
+            inside_word = 0 < c < len(t) and t[c - 1].isalnum() and t[c].isalnum()
+            if 0 < c < len(t) and not inside_word:
+                k = chars.index(c)  # a mark at every cut no token spans
+                assert idx[k] == len(raw_tokens(t[:c]))
+            elif inside_word:
+                assert c not in chars
+
+
+def test_locate_spans_in_reading_order_and_repeated_texts():
+    doc = "Ikkje aktuelt.\nIkkje aktuelt.\nSlutt"
+    sp = locate_spans(
+        [doc], np.array([0, 0, 0, 0]), ["Ikkje aktuelt.", "Ikkje aktuelt.", "Slutt", ""]
+    )
+    assert sp.starts.tolist() == [0, 15, 30, -1]
+    assert sp.ends.tolist() == [14, 29, 35, -1]
+    assert sp.last.tolist() == [False, False, True, False]
+    # a text that is not in the document, and a missing document
+    sp = locate_spans([doc], np.array([0, -1]), ["Ikkje  aktuelt.", "Slutt"])
+    assert sp.found.tolist() == [False, False]
+
+
+def test_merge_units_interleaves_and_checks_sizes():
+    docs, secs = _corpus(6, 3)
+    s, _ = _with_meta(docs, secs)
+    whole = shingle_partition(s, id_column=schema.SECTION_ID).without_sets()
+    pick = np.arange(len(s)) % 3 == 1
+    a = shingle_partition(s[pick], id_column=schema.SECTION_ID)
+    b = shingle_partition(s[~pick], id_column=schema.SECTION_ID)
+    m = merge_units(a, b, pick)
+    assert m.ids.tolist() == whole.ids.tolist()
+    assert np.array_equal(m.seq, whole.seq) and np.array_equal(m.seq_offsets, whole.seq_offsets)
+    assert np.array_equal(m.n_tokens, whole.n_tokens)
+    with pytest.raises(ValueError, match="sizes"):
+        merge_units(a, b, ~pick)
+
+
+@pytest.mark.slow
+def test_ingested_sections_read_from_documents_give_the_same_section_pairs(small_corpus):
+    docs = read_table(small_corpus / schema.DOCUMENTS_FILE).drop(columns=[schema.RAW_TEXT])
+    secs = read_table(small_corpus / schema.SECTIONS_FILE)
+    p = SimilarityParams()
+    spans = _section_spans(docs, secs)
+    sh = shingle_corpus(docs, keep_sets=False, cuts=cuts_per_unit(spans, len(docs)))
+    s, order = _with_meta(docs, secs)
+    got = _section_shingles(s, sh, spans, order, p)
+    want = shingle_partition(s, id_column=schema.SECTION_ID)
+    assert np.array_equal(got.n_tokens, want.n_tokens)
+    assert np.array_equal(got.seq, want.seq) and np.array_equal(got.sets, want.sets)
+    # sections written by ingest are stretches of their document's text: nearly all are
+    # read from the documents
+    _, derived = span_shingles(sh, spans.take(order), s[schema.SECTION_ID].to_numpy())
+    assert derived.mean() > 0.95
+    boiler = np.empty(0, dtype=np.uint32)
+    a_pairs, a_groups = _section_pairs(docs, secs, p, boiler, doc_shingles=sh, spans=spans)
+    b_pairs, b_groups = _section_pairs(docs, secs, p, boiler)
+    assert len(a_pairs) > 0
+    pd.testing.assert_frame_equal(a_pairs, b_pairs)
+    pd.testing.assert_frame_equal(a_groups, b_groups)
+
+
+def test_parties_of_the_section_are_masked_like_the_documents():
+    # a name across a section end: the document masks it whole, the section cannot
+    docs = pd.DataFrame(
+        {
+            schema.DOC_ID: ["a"],
+            schema.TEXT: ["avtalen gjeld for heile Stord kommune og Helse Fonna HF no"],
+            schema.LANGUAGE_FORM: ["nynorsk"],
+            schema.MUNICIPALITIES: [["Stord"]],
+            schema.HEALTH_TRUST: ["Helse Fonna HF"],
+        }
+    )
+    secs = pd.DataFrame(
+        {
+            schema.DOC_ID: ["a", "a"],
+            schema.SECTION_ID: ["a-s0", "a-s1"],
+            schema.TEXT: ["avtalen gjeld for heile Stord kommune og Helse", "Fonna HF no"],
+        }
+    )
+    spans = _section_spans(docs, secs)
+    sh = shingle_corpus(docs, keep_sets=False, ngram=2, cuts=cuts_per_unit(spans, 1))
+    s, order = _with_meta(docs, secs)
+    _, derived = span_shingles(sh, spans.take(order), s[schema.SECTION_ID].to_numpy())
+    assert derived.tolist() == [False, False]  # the mark inside "Helse Fonna HF" is dropped
+    got = _section_shingles(s, sh, spans, order, SimilarityParams(ngram=2))
+    want = shingle_partition(s, ngram=2, id_column=schema.SECTION_ID)
+    assert np.array_equal(got.seq, want.seq) and np.array_equal(got.n_tokens, want.n_tokens)
+
+
+@pytest.mark.parametrize("tail", ["", "\n", " .\n"])
+def test_a_last_section_is_read_from_the_document_whatever_follows_it(tail):
+    docs = pd.DataFrame(
+        {schema.DOC_ID: ["a"], schema.TEXT: ["1 Formål\navtalen gjeld tenestene" + tail]}
+    )
+    secs = pd.DataFrame(
+        {
+            schema.DOC_ID: ["a", "a"],
+            schema.SECTION_ID: ["a-s0", "a-s1"],
+            schema.TEXT: ["1 Formål", "avtalen gjeld tenestene"],
+        }
+    )
+    spans = _section_spans(docs, secs)
+    assert spans.last.tolist() == [False, True]
+    sh = shingle_corpus(docs, keep_sets=False, ngram=2, cuts=cuts_per_unit(spans, 1))
+    got, derived = span_shingles(sh, spans, secs[schema.SECTION_ID].to_numpy())
+    assert derived.tolist() == [True, True]
+    want = shingle_partition(secs, ngram=2, id_column=schema.SECTION_ID)
+    assert np.array_equal(got.n_tokens, want.n_tokens) and got.n_tokens.tolist() == [2, 3]
+    assert np.array_equal(got.seq, want.seq)
