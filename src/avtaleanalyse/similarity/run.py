@@ -232,38 +232,39 @@ def _section_pairs(
             n_jobs=p.n_jobs,
             id_column=schema.SECTION_ID,
         )
-    big = sh.n_tokens >= p.section_min_tokens
+    # only sections long enough and not all boilerplate take part: signatures, band keys
+    # and overlaps are computed for those alone (the short ones are often the majority)
     shx = sets_without(sh, exclude)
-    sig = signatures(shx, num_perm=p.num_perm, seed=p.seed)
-    valid = big & (shx.set_sizes() > 0)
+    valid_idx = np.flatnonzero((sh.n_tokens >= p.section_min_tokens) & (shx.set_sizes() > 0))
+    del sh
+    shv = shx.take(valid_idx)
+    del shx
+    sig = signatures(shv, num_perm=p.num_perm, seed=p.seed)
     # Verbatim copies of a template section have identical signatures: one representative per
     # group (the first by section_id) takes part in LSH, so hundreds of municipal copies do not
     # make quadratically many pairs; the grouping itself is returned as a table.
-    valid_idx = np.flatnonzero(valid)
-    first = first_equal_rows(sig[valid_idx])
-    rep_of = valid_idx[first]
-    reps = np.zeros(len(secs), dtype=bool)
-    reps[rep_of] = True
+    first = first_equal_rows(sig)
+    reps = np.flatnonzero(first == np.arange(len(first)))
     b, r = lsh_params(max(p.lsh_threshold, p.section_min_jaccard - 0.2), sig.shape[1])
-    cand = pairs_from_band_keys(
-        band_keys(sig, bands=b, rows=r), valid=reps, max_bucket=p.section_max_bucket
-    )
-    doc_of = secs[schema.DOC_ID].astype(str).to_numpy()
+    cand = reps[
+        pairs_from_band_keys(band_keys(sig[reps], bands=b, rows=r), max_bucket=p.section_max_bucket)
+    ]
+    doc_of = secs[schema.DOC_ID].astype(str).to_numpy()[valid_idx]
     cand = cand[doc_of[cand[:, 0]] != doc_of[cand[:, 1]]]
-    ver = verify_pairs(shx, cand, n_jobs=p.n_jobs)
+    ver = verify_pairs(shv, cand, n_jobs=p.n_jobs)
     del cand
     ver = ver.take(ver[schema.JACCARD] >= p.section_min_jaccard)  # rows only for these
     sp = ver.to_frame(sig, a_column=SECTION_A, b_column=SECTION_B)
     del ver
     sp[schema.DOC_A] = doc_of[sp["row_a"].to_numpy()]
     sp[schema.DOC_B] = doc_of[sp["row_b"].to_numpy()]
-    sec_ids = secs[schema.SECTION_ID].astype(str).to_numpy()
+    sec_ids = secs[schema.SECTION_ID].astype(str).to_numpy()[valid_idx]
     sizes = np.bincount(first, minlength=len(first))[first]
     groups = pd.DataFrame(
         {
-            schema.SECTION_ID: sec_ids[valid_idx],
-            schema.DOC_ID: doc_of[valid_idx],
-            "representative": sec_ids[rep_of],
+            schema.SECTION_ID: sec_ids,
+            schema.DOC_ID: doc_of,
+            "representative": sec_ids[first],
             "group_size": sizes.astype(np.int64),
         }
     )
@@ -278,6 +279,8 @@ def _section_shingles(
     derived, ok = span_shingles(doc_shingles, spans, secs[schema.SECTION_ID].astype(str).to_numpy())
     rest = np.flatnonzero(~ok)
     log.info("sections: %d of %d read from their documents' shingles", int(ok.sum()), len(ok))
+    if not len(rest):
+        return derived
     other = shingle_corpus(
         secs.iloc[rest],
         ngram=p.ngram,
@@ -287,7 +290,7 @@ def _section_shingles(
         id_column=schema.SECTION_ID,
         keep_sets=False,
     )
-    return merge_units(derived, other, ok).with_sets()
+    return merge_units(derived, other, ok)
 
 
 def similarity_tables(

@@ -342,13 +342,6 @@ class Shingled:
             return np.empty(0, dtype=np.uint32), np.zeros(0, dtype=np.int64)
         return np.concatenate(parts), np.concatenate(sizes)
 
-    def with_sets(self) -> Shingled:
-        """The same shingles with every set built from its sequence and stored."""
-        if self.has_sets:
-            return self
-        vals, sizes = self.sets_of(np.arange(len(self)))
-        return dataclasses.replace(self, sets=vals, set_offsets=_offsets(sizes))
-
     def without_sets(self) -> Shingled:
         """The same shingles without the stored sets (saves memory; sets rebuilt on demand).
 
@@ -376,22 +369,31 @@ class Shingled:
         return out
 
     def take(self, idx: Sequence[int]) -> Shingled:
-        """A new :class:`Shingled` with the units at positions ``idx``."""
+        """A new :class:`Shingled` with the units at positions ``idx`` (stored sets stay
+        stored; without, the set sizes are kept where known)."""
         idx = np.asarray(idx, dtype=np.int64)
-        seqs = [self.seq_of(i) for i in idx]
-        sets = [self.set_of(i) for i in idx]
-        marks = [self.marks_of(i) for i in idx] if self.marks is not None else None
+        seq, seq_len = _gather(self.seq, self.seq_offsets, idx)
+        sets, set_offsets = None, None
+        if self.has_sets:
+            sets, set_len = _gather(self.sets, self.set_offsets, idx)
+            set_offsets = _offsets(set_len)
+        elif self.set_offsets is not None:
+            set_offsets = _offsets(np.diff(self.set_offsets)[idx])
+        marks, mark_offsets = None, None
+        if self.marks is not None and self.mark_offsets is not None:
+            marks, mark_len = _gather(self.marks, self.mark_offsets, idx)
+            mark_offsets = _offsets(mark_len)
         return Shingled(
             ids=self.ids[idx],
-            seq_offsets=_offsets([len(s) for s in seqs]),
-            seq=np.concatenate(seqs) if seqs else np.empty(0, np.uint32),
-            set_offsets=_offsets([len(s) for s in sets]),
-            sets=np.concatenate(sets) if sets else np.empty(0, np.uint32),
+            seq_offsets=_offsets(seq_len),
+            seq=seq,
+            set_offsets=set_offsets,
+            sets=sets,
             n_tokens=self.n_tokens[idx],
             ngram=self.ngram,
             excluded=self.excluded,
-            mark_offsets=_offsets([len(m) for m in marks]) if marks is not None else None,
-            marks=_stack_marks(marks) if marks is not None else None,
+            mark_offsets=mark_offsets,
+            marks=marks,
         )
 
 
