@@ -208,7 +208,7 @@ def test_singleton_references_hold_exactly_the_text_other_parties_have():
     )
     consensus = np.unique(sh.seq_of(0)).astype(np.uint32)
     protos = Prototypes(table=pd.DataFrame(), sets={"f0": consensus})
-    got = singleton_references(sh, fams, protos, docs, chunk=50)  # several chunks
+    got = singleton_references(sh, fams, protos, docs)
     munis = [frozenset(m) for m in docs["municipalities"]]
     want = _references_by_definition(sh, range(6, 24), munis)
     assert sorted(got) == sorted(want)
@@ -218,3 +218,26 @@ def test_singleton_references_hold_exactly_the_text_other_parties_have():
     assert sum(len(np.unique(sh.seq_of(i))) for i in range(6, 24)) > sum(
         len(r) for r in want.values()
     )
+
+
+def test_count_holders_counts_each_unit_once_and_only_the_wanted_values():
+    from avtaleanalyse.similarity.kernels import code_table, count_holders
+
+    rng = np.random.default_rng(3)
+    # many values, a few wanted, small table bits: long probe chains and collisions
+    seqs = [
+        rng.integers(0, 300, size=int(rng.integers(0, 80))).astype(np.uint32) for _ in range(50)
+    ]
+    wanted = np.unique(rng.integers(0, 400, size=120)).astype(np.uint32)
+    offs = np.zeros(len(seqs) + 1, dtype=np.int64)
+    np.cumsum([len(s) for s in seqs], out=offs[1:])
+    seq = np.concatenate(seqs)
+    bits = int(2 * len(wanted)).bit_length()
+    slots = code_table(wanted, bits)
+    assert sorted(slots[slots >= 0].tolist()) == list(range(len(wanted)))
+    units = np.array([3, 7, 8, 20, 49], dtype=np.int64)
+    counts = np.zeros(len(wanted), dtype=np.int64)
+    count_holders(seq, offs, units, wanted, slots, bits, counts)
+    want = [sum(int(w in set(seqs[u].tolist())) for u in units) for w in wanted.tolist()]
+    assert counts.tolist() == want
+    assert max(want) > 1 and any(np.bincount(seqs[u]).max() > 1 for u in units)  # repeats

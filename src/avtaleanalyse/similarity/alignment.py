@@ -45,7 +45,7 @@ from avtaleanalyse.similarity.normalize import (
     nfc,
 )
 from avtaleanalyse.similarity.prototypes import Prototypes, covered_tokens, runs
-from avtaleanalyse.similarity.shingles import Shingled, in_sorted, party_names, sorted_unique
+from avtaleanalyse.similarity.shingles import Shingled, party_names, sorted_unique
 from avtaleanalyse.text import load_lemma_data
 
 __all__ = [
@@ -214,22 +214,22 @@ def singleton_references(
     families: pd.DataFrame,
     prototypes: Prototypes,
     documents: pd.DataFrame | None = None,
-    *,
-    chunk: int = 1 << 24,
 ) -> dict[str, np.ndarray]:
     """Reference shingles of the documents whose family has no consensus (one member).
 
     A shingle of such a document is in its reference when at least one other document that
     shares none of its municipalities has it too (its own other agreements would hide its
     local text): text found in no other party's agreement is local, as far as the corpus can
-    tell. One scan of all sequences, in chunks.
+    tell. One compiled scan of all sequences counts, for each shingle of these documents,
+    how many documents hold it; a scan of each one's barred documents (itself and its own
+    municipalities' agreements) counts those that cannot count.
 
     Returns
     -------
     dict
         ``doc_id`` -> sorted distinct uint32 hashes.
     """
-    from avtaleanalyse.similarity.candidates import member_mask
+    from avtaleanalyse.similarity.kernels import code_table, count_holders
 
     fam = dict(zip(families[schema.DOC_ID].astype(str), families[schema.FAMILY_ID], strict=True))
     ids = shingled.ids.astype(str)
@@ -244,40 +244,28 @@ def singleton_references(
             for m in (by_id.get(d) for d in ids)
         ]
     wanted = sorted_unique(np.concatenate([shingled.seq_of(i) for i in alone]))
-    # (unit, hash) of every occurrence of a wanted hash, as sorted unique keys
-    seq, offs = shingled.seq, shingled.seq_offsets
-    keys = []
-    for s in range(0, len(seq), chunk):
-        e = min(s + chunk, len(seq))
-        hit = np.flatnonzero(member_mask(seq[s:e], wanted))
-        if len(hit):
-            # the unit of every position of the chunk (cheaper than a search per hit)
-            u0, u1 = np.searchsorted(offs, [s, e - 1], side="right") - 1
-            lens = np.minimum(offs[u0 + 1 : u1 + 2], e) - np.maximum(offs[u0 : u1 + 1], s)
-            unit = np.repeat(np.arange(u0, u1 + 1, dtype=np.uint64), lens)[hit]
-            keys.append(sorted_unique((unit << np.uint64(32)) | seq[hit + s]))
-    keys = sorted_unique(np.concatenate(keys))
-    unit_of = (keys >> np.uint64(32)).astype(np.int64)
-    hash_of = (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32)
-    del keys
-    # units that hold each wanted hash, and where each unit's hashes start (keys by unit)
-    holders = np.bincount(np.searchsorted(wanted, hash_of), minlength=len(wanted))
-    unit_start = np.searchsorted(unit_of, np.arange(len(ids) + 1))
+    # wanted hash -> its index, in a table of at least twice as many slots (short probes)
+    bits = max(4, int(2 * len(wanted)).bit_length())
+    slots = code_table(wanted, bits)
+    seq = np.ascontiguousarray(shingled.seq, dtype=np.uint32)
+    offs = np.ascontiguousarray(shingled.seq_offsets, dtype=np.int64)
+    holders = np.zeros(len(wanted), dtype=np.int64)  # documents that hold each wanted hash
+    count_holders(seq, offs, np.arange(len(ids), dtype=np.int64), wanted, slots, bits, holders)
     by_muni: dict[str, list[int]] = {}
     for u, ms in enumerate(munis):
         for m in ms:
             by_muni.setdefault(m, []).append(u)
     out = {}
+    barred_count = np.zeros(len(wanted), dtype=np.int64)
     for i in alone:
         own = sorted_unique(shingled.seq_of(i))
+        codes = np.searchsorted(wanted, own)
         # a hash is shared when more units hold it than units that cannot count: the
         # document itself and the agreements of its own municipalities
-        barred = sorted({i, *(u for m in munis[i] for u in by_muni[m])})
-        held = np.concatenate([hash_of[unit_start[u] : unit_start[u + 1]] for u in barred])
-        held = held[in_sorted(held, own)]
-        barred_count = np.bincount(np.searchsorted(own, held), minlength=len(own))
-        shared = holders[np.searchsorted(wanted, own)] > barred_count
-        out[str(ids[i])] = own[shared]
+        barred = np.array(sorted({i, *(u for m in munis[i] for u in by_muni[m])}), np.int64)
+        barred_count[:] = 0
+        count_holders(seq, offs, barred, wanted, slots, bits, barred_count)
+        out[str(ids[i])] = own[holders[codes] > barred_count[codes]]
     return out
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-__all__ = ["pair_overlaps"]
+__all__ = ["code_table", "count_holders", "pair_overlaps"]
 
 
 @numba.njit(nogil=True, cache=True)
@@ -37,3 +37,52 @@ def pair_overlaps(
             if stamp[cols[p]] == i:
                 count += 1
         out[k] = count
+
+
+@numba.njit(nogil=True, cache=True)
+def _slot(value: np.uint32, bits: int) -> int:  # pragma: no cover - compiled
+    # Fibonacci hashing of a 32-bit value to `bits` bits
+    h = (np.uint64(value) * np.uint64(2654435761)) & np.uint64(0xFFFFFFFF)
+    return np.int64(h >> np.uint64(32 - bits))
+
+
+@numba.njit(nogil=True, cache=True)
+def code_table(keys: np.ndarray, bits: int) -> np.ndarray:  # pragma: no cover - compiled
+    """Open-addressing table of ``2**bits`` slots: the index of each distinct ``keys`` value
+    (uint32) at its slot or after it (linear probing), -1 in empty slots."""
+    mask = (1 << bits) - 1
+    slots = np.full(1 << bits, -1, np.int32)
+    for c in range(len(keys)):
+        h = _slot(keys[c], bits)
+        while slots[h] != -1:
+            h = (h + 1) & mask
+        slots[h] = c
+    return slots
+
+
+@numba.njit(nogil=True, cache=True)
+def count_holders(
+    seq: np.ndarray,
+    offsets: np.ndarray,
+    units: np.ndarray,
+    keys: np.ndarray,
+    slots: np.ndarray,
+    bits: int,
+    counts: np.ndarray,
+) -> None:  # pragma: no cover - compiled; tested through ``singleton_references``
+    """``counts[c] += 1`` for every unit of ``units`` (distinct) whose sequence
+    ``seq[offsets[u]:offsets[u+1]]`` holds ``keys[c]`` at least once (``slots`` from
+    :func:`code_table`)."""
+    mask = (1 << bits) - 1
+    last = np.full(len(keys), -1, np.int64)
+    for u in units:
+        for p in range(offsets[u], offsets[u + 1]):
+            v = seq[p]
+            h = _slot(v, bits)
+            c = slots[h]
+            while c != -1 and keys[c] != v:
+                h = (h + 1) & mask
+                c = slots[h]
+            if c != -1 and last[c] != u:
+                last[c] = u
+                counts[c] += 1
