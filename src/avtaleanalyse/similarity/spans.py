@@ -31,7 +31,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from avtaleanalyse.similarity.normalize import masks_previous_token, nfc
-from avtaleanalyse.similarity.shingles import Shingled, _offsets
+from avtaleanalyse.similarity.shingles import Shingled, _offsets, _unit_blocks
 
 __all__ = ["Spans", "cuts_per_unit", "locate_spans", "merge_units", "span_shingles"]
 
@@ -160,11 +160,16 @@ def span_shingles(sh: Shingled, spans: Spans, ids: np.ndarray) -> tuple[Shingled
     lens = np.maximum(n_tok - k + 1, 0)
     offs = _offsets(lens)
     src = sh.seq_offsets[rows] + first  # the document's shingle at the span's first token
-    idx = np.arange(int(offs[-1]), dtype=np.int64) - np.repeat(offs[:-1] - src, lens)
+    seq = np.empty(int(offs[-1]), dtype=sh.seq.dtype)
+    # gathered a block of about 4M values at a time (the index arrays are 64-bit)
+    for lo, hi in _unit_blocks(offs, 1 << 22):
+        a, b = int(offs[lo]), int(offs[hi])
+        shift = np.repeat(offs[lo:hi] - a - src[lo:hi], lens[lo:hi])
+        seq[a:b] = sh.seq[np.arange(b - a, dtype=np.int64) - shift]
     out = Shingled(
         ids=np.asarray(ids)[derived],
         seq_offsets=offs,
-        seq=sh.seq[idx],
+        seq=seq,
         set_offsets=None,
         sets=None,
         n_tokens=n_tok.astype(sh.n_tokens.dtype, copy=False),
