@@ -87,6 +87,7 @@ def _corpus(n: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     # a section of a document not in the corpus, and one whose text is not in its document
     rows.append(("zzz", "zzz-s000", "Stord kommune skal vere gode for pasientane"))
     rows.append(("d002", "d002-s999", "ein tekst som ikkje finst i dokumentet her"))
+    rows.append(("d003", "d003-s999", None))  # a missing text
     secs = pd.DataFrame(rows, columns=[schema.DOC_ID, schema.SECTION_ID, schema.TEXT])
     return docs, secs.sample(frac=1.0, random_state=seed).reset_index(drop=True)
 
@@ -159,9 +160,13 @@ def test_locate_spans_in_reading_order_and_repeated_texts():
     assert sp.starts.tolist() == [0, 15, 30, -1]
     assert sp.ends.tolist() == [14, 29, 35, -1]
     assert sp.last.tolist() == [False, False, True, False]
-    # a text that is not in the document, and a missing document
-    sp = locate_spans([doc], np.array([0, -1]), ["Ikkje  aktuelt.", "Slutt"])
-    assert sp.found.tolist() == [False, False]
+    # a text that is not in the document, a missing document, missing texts
+    sp = locate_spans(
+        [doc, None, float("nan")],
+        np.array([0, -1, 0, 0, 1, 2]),
+        ["Ikkje  aktuelt.", "Slutt", None, float("nan"), "Slutt", "Slutt"],
+    )
+    assert sp.found.tolist() == [False] * 6
 
 
 def test_merge_units_interleaves_and_checks_sizes():

@@ -80,8 +80,8 @@ def locate_spans(doc_texts: Sequence[str], rows: np.ndarray, texts: Sequence[str
 
     Both are compared in NFC. The search starts where the document's previous section
     ended (sections come in reading order) and falls back to the whole text. A section whose
-    text is empty, or that is not a stretch of its document's text (its whitespace was
-    tidied, say), is not found.
+    text is empty or missing, or that is not a stretch of its document's text (its
+    whitespace was tidied, say), is not found.
     """
     rows = np.asarray(rows, dtype=np.int64)
     n = len(rows)
@@ -93,10 +93,11 @@ def locate_spans(doc_texts: Sequence[str], rows: np.ndarray, texts: Sequence[str
     cache_row, cache_text = -1, ""
     resume: dict[int, int] = {}
     for i, (r, t) in enumerate(zip(rows.tolist(), texts, strict=True)):
-        if r < 0 or not t:
+        if r < 0 or not isinstance(t, str) or not t:  # missing text: shingled alone
             continue
         if r != cache_row:
-            cache_row, cache_text = r, nfc(doc_texts[r] or "")
+            d = doc_texts[r]
+            cache_row, cache_text = r, nfc(d) if isinstance(d, str) else ""
         t = nfc(t)
         pos = cache_text.find(t, resume.get(r, 0))
         if pos < 0:
