@@ -146,7 +146,9 @@ def _attach_by_the_rule(label, a, b, sim, threshold, margin, min_coverage=0.5):
     return root[label]
 
 
-def test_attaching_follows_the_satellite_rule_on_random_cores():
+@pytest.mark.parametrize("chunk", [1, 7, 60, 1 << 23])
+def test_attaching_follows_the_satellite_rule_on_random_cores(chunk):
+    """Whatever the number of directed pairs per range of source cores (``chunk``)."""
     from avtaleanalyse.similarity.families import _attach
 
     joined = 0
@@ -159,7 +161,7 @@ def test_attaching_follows_the_satellite_rule_on_random_cores():
         b = rng.integers(0, n, size=150)
         sim = rng.integers(0, 17, size=150) / 16  # exact sums: no rounding ties
         want = _attach_by_the_rule(label, a, b, sim, 0.5, 0.1)
-        got = _attach(label, a, b, sim, 0.5, 0.1)
+        got = _attach(label, a, b, sim, 0.5, 0.1, chunk=chunk)
         assert np.array_equal(got, want), seed
         joined += int((got != label).any())
     assert joined >= 10  # the rule is exercised, not only the no-join case

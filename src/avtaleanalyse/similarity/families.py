@@ -283,6 +283,41 @@ def _rows(ids: np.ndarray, values: pd.Series) -> np.ndarray:
     return found.to_numpy(zero_copy_only=False).astype(np.int64)
 
 
+def _core_links(
+    *,
+    src: np.ndarray,
+    dst: np.ndarray,
+    member: np.ndarray,
+    w: np.ndarray,
+    label: np.ndarray,
+    size: np.ndarray,
+    n: np.int64,
+    n_cores: int,
+    min_coverage: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Keys ``src * n_cores + dst`` (sorted) and mean similarity ``w`` of the directed pairs
+    between cores ``src`` -> ``dst`` (``member``: the pair's member of ``dst``), for the
+    core pairs where at least ``min_coverage`` of ``dst``'s members have a pair with ``src``."""
+    # members of d linked to c: count distinct (c, member of d) pairs
+    link = sorted_unique(src * n + member)
+    del member
+    link_m = link % n
+    link //= n  # now the linking core
+    cov_key, cov_n = unique_counts(link * n_cores + label[link_m])
+    del link, link_m
+    key = src * n_cores  # + dst, in place
+    key += dst
+    # non-negative keys sort faster as unsigned (one sort of key and position together)
+    uk, inv = unique_inverse(key.view(np.uint64))
+    uk = uk.view(np.int64)
+    del key
+    mean = np.bincount(inv, weights=w, minlength=len(uk)) / np.bincount(inv, minlength=len(uk))
+    del inv
+    covered = cov_n[np.searchsorted(cov_key, uk)] / size[uk % n_cores]
+    ok = covered >= min_coverage
+    return uk[ok], mean[ok]
+
+
 def _attach(
     label: np.ndarray,
     a: np.ndarray,
@@ -292,6 +327,7 @@ def _attach(
     margin: float,
     *,
     min_coverage: float = 0.5,
+    chunk: int = 1 << 23,
 ) -> np.ndarray:
     """Join each core to the larger core it is clearly closest to.
 
@@ -303,38 +339,40 @@ def _attach(
     heading for ``d``. Decisions are taken on the cores all at once and followed to a core
     that joins nothing (joins go to strictly larger cores, so there are no cycles).
     """
-    # the temporaries are as long as the scored pairs (millions at 100k documents):
-    # each is freed as soon as it has been used, so that few exist at once
     between = np.flatnonzero(label[a] != label[b])
     if not len(between):
         return label
     n_cores = int(label.max()) + 1
     n = np.int64(len(label))
     size = np.bincount(label, minlength=n_cores)
-    # both directions of every pair between cores: core src, member of core dst
-    src = np.concatenate([label[a[between]], label[b[between]]]).astype(np.int64)
-    member = np.concatenate([b[between], a[between]])
-    # members of d linked to c: count distinct (c, member of d) pairs
-    link = sorted_unique(src * n + member)
-    del member
-    link_m = link % n
-    link //= n  # now the linking core
-    cov_key, cov_n = unique_counts(link * n_cores + label[link_m])
-    del link, link_m
-    key = src * n_cores  # + dst, in place
-    del src
-    key += np.concatenate([label[b[between]], label[a[between]]])
-    # non-negative keys sort faster as unsigned (one sort of key and position together)
-    uk, inv = unique_inverse(key.view(np.uint64))
-    uk = uk.view(np.int64)
-    del key
-    w2 = np.concatenate([sim[between], sim[between]])
-    del between
-    mean = np.bincount(inv, weights=w2) / np.bincount(inv)
-    del inv, w2
-    covered = cov_n[np.searchsorted(cov_key, uk)] / size[uk % n_cores]
-    ok = covered >= min_coverage
-    uk, mean = uk[ok], mean[ok]
+    # every pair between cores is taken in both directions (core src, member of core dst);
+    # the aggregates are keyed by src, so they are computed for a range of src cores at a
+    # time: the temporaries (several 64-bit arrays per directed pair, tens of millions at
+    # 100k documents) stay as large as one range's pairs
+    la = label[a[between]].astype(np.int64)
+    lb = label[b[between]].astype(np.int64)
+    per_core = np.cumsum(np.bincount(la, minlength=n_cores) + np.bincount(lb, minlength=n_cores))
+    cuts = np.searchsorted(per_core, np.arange(chunk, int(per_core[-1]), chunk), side="right")
+    bounds = np.unique(np.concatenate([[0], cuts, [n_cores]]))
+    keys, means = [], []
+    for c0, c1 in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+        s1 = np.flatnonzero((la >= c0) & (la < c1))  # direction a -> b
+        s2 = np.flatnonzero((lb >= c0) & (lb < c1))  # direction b -> a
+        uk, mean = _core_links(
+            src=np.concatenate([la[s1], lb[s2]]),
+            dst=np.concatenate([lb[s1], la[s2]]),
+            member=np.concatenate([b[between[s1]], a[between[s2]]]).astype(np.int64),
+            w=np.concatenate([sim[between[s1]], sim[between[s2]]]),
+            label=label,
+            size=size,
+            n=n,
+            n_cores=n_cores,
+            min_coverage=min_coverage,
+        )
+        keys.append(uk)
+        means.append(mean)
+    del la, lb, between
+    uk, mean = np.concatenate(keys), np.concatenate(means)
     cs, cd = uk // n_cores, uk % n_cores
     partners: dict[int, list[tuple[float, int]]] = {}
     for c, d, m in zip(cs.tolist(), cd.tolist(), mean.tolist(), strict=True):
