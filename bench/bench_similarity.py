@@ -263,13 +263,16 @@ def sample(stop):
 
 from avtaleanalyse.similarity.run import read_inputs
 
-docs, secs = read_inputs(sys.argv[1])  # as the similarity command reads the corpus
+t_read = time.perf_counter()
+# as the similarity command reads the corpus: the sections are located while they are read
+docs, secs, spans = read_inputs(sys.argv[1])
+t_read = time.perf_counter() - t_read
 read_peak = rss_mb("VmHWM")  # this process's own peak so far: reading the corpus
 rss_read = rss_mb()
 with_sections = sys.argv[4] == "1"
 INTERVAL = float(sys.argv[5])
 if not with_sections:
-    secs = None
+    secs = spans = None
 params = SimilarityParams(n_jobs=int(sys.argv[2]), adaptations=sys.argv[3] == "1",
                           sections=with_sections)
 can_reset = reset_peak()
@@ -277,7 +280,7 @@ stop = threading.Event()
 sampler = threading.Thread(target=sample, args=(stop,), daemon=True)
 sampler.start()
 t = time.perf_counter()
-tables = similarity_tables(docs, secs, params=params)
+tables = similarity_tables(docs, secs, params=params, spans=spans)
 wall = time.perf_counter() - t
 stop.set()
 sampler.join()
@@ -305,7 +308,8 @@ tree_peak = max((m for _, m, _ in tree), default=None)
 workers = max((k for _, _, k in tree), default=0)
 if tree_peak is not None:
     rss = max(rss, tree_peak)
-print(json.dumps({"documents": len(docs), "seconds": wall, "peak_rss_mb": rss,
+print(json.dumps({"documents": len(docs), "seconds": wall, "read_seconds": t_read,
+                  "total_seconds": t_read + wall, "peak_rss_mb": rss,
                   "tree_peak_pss_mb": tree_peak, "max_workers": workers,
                   "read_peak_rss_mb": read_peak, "rss_after_read_mb": rss_read,
                   "stage_peak_rss_mb": stage_peak, "sample_interval": INTERVAL,

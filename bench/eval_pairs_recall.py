@@ -112,8 +112,8 @@ def recall_by_band(
 
 def main(argv: list[str] | None = None) -> int:
     from avtaleanalyse import schema
-    from avtaleanalyse.io import read_json, read_table
-    from avtaleanalyse.similarity.run import read_inputs
+    from avtaleanalyse.io import read_corpus, read_json, read_table
+    from avtaleanalyse.similarity.run import DOCUMENT_COLUMNS
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("corpus", type=Path)
@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--min-containment", type=float, default=None)
     args = ap.parse_args(argv)
     params = read_json(args.similarity / schema.PARAMETERS_FILE)["parameters"]
-    documents, _ = read_inputs(args.corpus)
+    documents, _ = read_corpus(args.corpus, document_columns=DOCUMENT_COLUMNS, section_columns=())
     exact = exact_pairs(documents, params)
     reported = read_table(args.similarity / schema.PAIRS_FILE)
     j = params["report_min_jaccard"] if args.min_jaccard is None else args.min_jaccard

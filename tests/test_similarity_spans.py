@@ -10,18 +10,27 @@ import pandas as pd
 import pytest
 
 from avtaleanalyse import schema
-from avtaleanalyse.io.tables import read_table
-from avtaleanalyse.similarity import shingles
+from avtaleanalyse.io.tables import read_table, write_table
+from avtaleanalyse.similarity import run, shingles
 from avtaleanalyse.similarity.normalize import nfc, raw_tokens, raw_tokens_marked
 from avtaleanalyse.similarity.run import (
     SimilarityParams,
     _section_pairs,
     _section_shingles,
     _section_spans,
+    read_inputs,
     shingle_corpus,
+    similarity_tables,
 )
 from avtaleanalyse.similarity.shingles import shingle_partition
-from avtaleanalyse.similarity.spans import cuts_per_unit, locate_spans, merge_units, span_shingles
+from avtaleanalyse.similarity.spans import (
+    Spans,
+    cuts_per_unit,
+    locate_spans,
+    merge_units,
+    span_shingles,
+    span_texts,
+)
 
 MUNIS = np.array(["Stord", "Kvinnherad"], dtype=object)
 # words and party names of many shapes (two-word names, a trust with and without "HF",
@@ -103,9 +112,22 @@ def _with_meta(docs: pd.DataFrame, secs: pd.DataFrame) -> tuple[pd.DataFrame, np
     return s, s.pop("_order").to_numpy()
 
 
+def _assert_same_shingles(got, want) -> None:
+    assert got.ids.tolist() == want.ids.tolist()
+    assert np.array_equal(got.n_tokens, want.n_tokens)
+    assert np.array_equal(got.seq_offsets, want.seq_offsets)
+    assert np.array_equal(got.seq, want.seq)
+    sets, sizes = got.sets_of(np.arange(len(got)))  # rebuilt from the sequences
+    assert np.array_equal(sizes, np.diff(want.set_offsets))
+    assert np.array_equal(sets, want.sets)
+
+
 @pytest.mark.parametrize("block", [3, 40, 512])
 @pytest.mark.parametrize("seed", [1, 2])
-def test_sections_read_from_documents_equal_sections_shingled_alone(monkeypatch, block, seed):
+@pytest.mark.parametrize("own_texts", [True, False])
+def test_sections_read_from_documents_equal_sections_shingled_alone(
+    monkeypatch, block, seed, own_texts
+):
     # small blocks: marks everywhere, many beside the cuts and inside masked names
     monkeypatch.setattr(
         shingles, "raw_tokens_marked", functools.partial(raw_tokens_marked, block_chars=block)
@@ -118,22 +140,43 @@ def test_sections_read_from_documents_equal_sections_shingled_alone(monkeypatch,
     assert np.array_equal(sh.seq, plain.seq) and np.array_equal(sh.n_tokens, plain.n_tokens)
     s, order = _with_meta(docs, secs)
     p = SimilarityParams()
-    got = _section_shingles(s, sh, spans, order, p)
     want = shingle_partition(s, id_column=schema.SECTION_ID)
-    assert got.ids.tolist() == want.ids.tolist()
-    assert np.array_equal(got.n_tokens, want.n_tokens)
-    assert np.array_equal(got.seq_offsets, want.seq_offsets)
-    assert np.array_equal(got.seq, want.seq)
-    sets, sizes = got.sets_of(np.arange(len(got)))  # rebuilt from the sequences
-    assert np.array_equal(sizes, np.diff(want.set_offsets))
-    assert np.array_equal(sets, want.sets)
+    if own_texts:
+        got = _section_shingles(s, sh, spans, order, p)
+    else:
+        # as read_inputs keeps them: a section found in its document has no text of its
+        # own; those that cannot be read from the document's shingles (a cut inside a word
+        # or a masked name) are shingled from their span of the document's text
+        got = _section_shingles(
+            s.drop(columns=[schema.TEXT]),
+            sh,
+            spans,
+            order,
+            p,
+            section_texts=secs[schema.TEXT].where(~spans.found, None).to_numpy(),
+            doc_texts=docs[schema.TEXT].array,
+        )
+    _assert_same_shingles(got, want)
     # both ways were taken: read from the documents (a minority with cuts this hostile;
-    # 100 % on the demo corpus) and shingled alone
+    # 100 % on the demo corpus) and shingled alone, found in the document or not
     _, derived = span_shingles(sh, spans.take(order), s[schema.SECTION_ID].to_numpy())
     assert 0.15 < derived.mean() < 1.0
     found = spans.take(order).found
     assert not derived[~found].any()
+    assert (found & ~derived).sum() > 5 and (~found & ~derived).sum() > 5
     assert not found[s[schema.SECTION_ID].isin(["zzz-s000", "d002-s999"]).to_numpy()].any()
+
+
+def test_span_texts_are_the_sections_texts_in_nfc():
+    docs, secs = _corpus(30, 7)
+    spans = _section_spans(docs, secs)
+    idx = np.flatnonzero(spans.found)
+    assert 0 < len(idx) < len(secs)
+    assert span_texts(docs[schema.TEXT].array, spans, idx) == [
+        nfc(t) for t in secs[schema.TEXT].to_numpy()[idx]
+    ]
+    rest = np.flatnonzero(~spans.found)
+    assert span_texts(docs[schema.TEXT].array, spans, rest) == [None] * len(rest)
 
 
 def test_cut_marks_give_the_raw_tokens_and_ignore_cuts_inside_words():
@@ -167,6 +210,21 @@ def test_locate_spans_in_reading_order_and_repeated_texts():
         ["Ikkje  aktuelt.", "Slutt", None, float("nan"), "Slutt", "Slutt"],
     )
     assert sp.found.tolist() == [False] * 6
+    # batch by batch with one resume state: as in one call (without it, the second
+    # batch's repeated text would be found at the first occurrence again)
+    texts = ["Ikkje aktuelt.", "Ikkje aktuelt.", "Slutt"]
+    resume: dict[int, int] = {}
+    parts = [
+        locate_spans([doc], np.zeros(n, dtype=np.int64), texts[a : a + n], resume=resume)
+        for a, n in ((0, 1), (1, 2))
+    ]
+    whole = locate_spans([doc], np.zeros(3, dtype=np.int64), texts)
+    joined = Spans.concat(parts)
+    for f in ("rows", "starts", "ends", "last", "masked_ahead"):
+        assert np.array_equal(getattr(joined, f), getattr(whole, f))
+    alone = locate_spans([doc], np.zeros(2, dtype=np.int64), texts[1:])
+    assert alone.starts.tolist() == [0, 30]
+    assert len(Spans.concat([]).rows) == 0
 
 
 def test_merge_units_interleaves_and_checks_sizes():
@@ -275,3 +333,45 @@ def test_take_gathers_units_in_any_order_with_their_sets_and_marks(stored):
         assert np.array_equal(sub.set_of(k), whole.set_of(i))
         assert np.array_equal(sub.marks_of(k), whole.marks_of(i))
     assert len(whole.take(np.array([], dtype=np.int64))) == 0
+
+
+def test_read_inputs_locates_the_sections_batch_by_batch_and_keeps_only_texts_not_found(
+    tmp_path, monkeypatch
+):
+    docs, secs = _corpus(40, 4)
+    secs = secs.sort_values(schema.SECTION_ID, kind="mergesort").reset_index(drop=True)
+    docs[schema.RAW_TEXT] = docs[schema.TEXT]
+    write_table(docs, tmp_path / schema.DOCUMENTS_FILE)
+    write_table(secs, tmp_path / schema.SECTIONS_FILE)
+    monkeypatch.setattr(run, "SECTION_BATCH", 7)  # documents' sections across batches
+    got_docs, got_secs, spans = read_inputs(tmp_path)
+    assert schema.RAW_TEXT not in got_docs
+    assert got_docs[schema.TEXT].tolist() == docs[schema.TEXT].tolist()
+    want = _section_spans(docs, secs)
+    for f in ("rows", "starts", "ends", "last", "masked_ahead"):
+        assert np.array_equal(getattr(spans, f), getattr(want, f)), f
+    assert want.found.sum() > 0.6 * len(secs) and (~want.found).sum() > 10
+    assert got_secs[schema.SECTION_ID].tolist() == secs[schema.SECTION_ID].tolist()
+    kept = got_secs[schema.TEXT]
+    assert kept[want.found].isna().all()
+    assert (
+        kept[~want.found].fillna("").tolist() == secs[schema.TEXT][~want.found].fillna("").tolist()
+    )
+
+
+@pytest.mark.slow
+def test_similarity_tables_with_located_sections_equal_those_with_their_texts(
+    small_corpus, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(run, "SECTION_BATCH", 97)
+    docs, secs, spans = read_inputs(small_corpus)
+    full = read_table(small_corpus / schema.SECTIONS_FILE)
+    assert secs[schema.TEXT].isna().mean() > 0.95  # the texts read_inputs dropped
+    p = SimilarityParams(adaptations=False)
+    a = similarity_tables(docs, secs, params=p, spans=spans)
+    b = similarity_tables(docs, full[[schema.DOC_ID, schema.SECTION_ID, schema.TEXT]], params=p)
+    assert len(a["section_pairs"]) > 0
+    for name in ("pairs", "families", "section_pairs", "section_groups", "standardisation"):
+        pd.testing.assert_frame_equal(a[name], b[name])
+    with pytest.raises(ValueError, match="spans for"):
+        similarity_tables(docs, secs.iloc[:-1], params=p, spans=spans)

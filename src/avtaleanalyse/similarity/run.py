@@ -12,7 +12,7 @@ import argparse
 import hashlib
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -56,6 +56,7 @@ from avtaleanalyse.similarity.spans import (
     locate_spans,
     merge_units,
     span_shingles,
+    span_texts,
 )
 
 __all__ = ["SimilarityParams", "add_arguments", "main", "shingle_corpus", "similarity_tables"]
@@ -172,17 +173,22 @@ def _report_mask(verified: VerifiedPairs, p: SimilarityParams) -> np.ndarray:
     return (verified[schema.JACCARD] >= p.report_min_jaccard) | (maxc >= p.report_min_containment)
 
 
+def _doc_rows(docs: pd.DataFrame, keys: pd.Series | Sequence[str]) -> np.ndarray:
+    """Row of each key's document in ``docs`` (-1: none; the last row of a repeated id,
+    as elsewhere in the stage)."""
+    index = pd.Index(docs[schema.DOC_ID].astype(str))
+    keys = pd.Series(keys, dtype=object).astype(str)
+    if index.is_unique:
+        return index.get_indexer(keys).astype(np.int64)
+    pos = {d: i for i, d in enumerate(index)}
+    return np.fromiter((pos.get(d, -1) for d in keys), dtype=np.int64, count=len(keys))
+
+
 def _section_spans(docs: pd.DataFrame, sections: pd.DataFrame | None) -> Spans | None:
     """Where each section (in the order of ``sections``) lies in its document's text."""
     if sections is None or sections.empty:
         return None
-    index = pd.Index(docs[schema.DOC_ID].astype(str))
-    keys = sections[schema.DOC_ID].astype(str)
-    if index.is_unique:
-        rows = index.get_indexer(keys)
-    else:  # the last row of a repeated id, as elsewhere in the stage
-        pos = {d: i for i, d in enumerate(index)}
-        rows = np.fromiter((pos.get(d, -1) for d in keys), dtype=np.int64, count=len(keys))
+    rows = _doc_rows(docs, sections[schema.DOC_ID])
     return locate_spans(docs[schema.TEXT].array, rows, sections[schema.TEXT].tolist())
 
 
@@ -214,15 +220,27 @@ def _section_pairs(
         for c in (schema.LANGUAGE_FORM, schema.MUNICIPALITIES, schema.HEALTH_TRUST)
         if c in documents
     ]
+    from_docs = doc_shingles is not None and spans is not None
+    # reading the sections from their documents, only the few shingled alone need a text
+    # (looked up by their row): the text column is not copied by the merge and sort
+    own = [] if from_docs else [schema.TEXT]
     secs = (
-        sections[[schema.DOC_ID, schema.SECTION_ID, schema.TEXT]]
+        sections[[schema.DOC_ID, schema.SECTION_ID, *own]]
         .assign(_order=np.arange(len(sections)))
         .merge(documents[[schema.DOC_ID, *meta_cols]], on=schema.DOC_ID, how="left")
     )
     secs = secs.sort_values(schema.SECTION_ID, kind="mergesort").reset_index(drop=True)
     order = secs.pop("_order").to_numpy()
-    if doc_shingles is not None and spans is not None:
-        sh = _section_shingles(secs, doc_shingles, spans, order, p)
+    if from_docs:
+        sh = _section_shingles(
+            secs,
+            doc_shingles,
+            spans,
+            order,
+            p,
+            section_texts=sections[schema.TEXT].array if schema.TEXT in sections else None,
+            doc_texts=documents[schema.TEXT].array,
+        )
     else:
         sh = shingle_corpus(
             secs,
@@ -272,17 +290,36 @@ def _section_pairs(
 
 
 def _section_shingles(
-    secs: pd.DataFrame, doc_shingles: Shingled, spans: Spans, order: np.ndarray, p: SimilarityParams
+    secs: pd.DataFrame,
+    doc_shingles: Shingled,
+    spans: Spans,
+    order: np.ndarray,
+    p: SimilarityParams,
+    *,
+    section_texts: Sequence[str] | None = None,
+    doc_texts: Sequence[str] | None = None,
 ) -> Shingled:
-    """Shingles of the sections ``secs`` (``order``: their rows in the spans' order)."""
+    """Shingles of the sections ``secs`` (``order``: their rows in the spans' order).
+
+    A section that cannot be read from its document's shingles is shingled on its own:
+    from its span of ``doc_texts`` where it was found there, else from its own text
+    (``section_texts`` in the spans' order, or the ``text`` column of ``secs``).
+    """
     spans = spans.take(order)
     derived, ok = span_shingles(doc_shingles, spans, secs[schema.SECTION_ID].astype(str).to_numpy())
     rest = np.flatnonzero(~ok)
     log.info("sections: %d of %d read from their documents' shingles", int(ok.sum()), len(ok))
     if not len(rest):
         return derived
+    texts = span_texts(doc_texts, spans, rest) if doc_texts is not None else [None] * len(rest)
+    for k, i in enumerate(rest.tolist()):
+        if texts[k] is None:
+            if section_texts is not None:
+                texts[k] = section_texts[order[i]]
+            elif schema.TEXT in secs:
+                texts[k] = secs[schema.TEXT].iat[i]
     other = shingle_corpus(
-        secs.iloc[rest],
+        secs.iloc[rest].assign(**{schema.TEXT: texts}),
         ngram=p.ngram,
         common_form=p.common_form,
         partition_size=p.partition_size * 10,
@@ -299,11 +336,17 @@ def similarity_tables(
     *,
     params: SimilarityParams | None = None,
     national_text: str | None = None,
+    spans: Spans | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Run the whole similarity stage on in-memory tables (no disk access).
 
     ``national_text``: the national model agreement as text; without it the national model
     is estimated as the text shared by at least ``national_min_trusts`` trusts.
+
+    ``spans``: where each row of ``sections`` lies in its document's text, as
+    :func:`read_inputs` locates them while reading; the sections found there then need no
+    ``text`` (it is cut from the document's where needed). Without it the sections are
+    located here, by their ``text``.
 
     Returns
     -------
@@ -327,7 +370,12 @@ def similarity_tables(
     _release_arrow_memory()  # what reading the tables left in Arrow's pool
     # the sections' ends become marks of the documents: their shingles are read from
     # the documents' instead of shingling every section again (spans.py)
-    spans = _section_spans(docs, sections) if p.sections else None
+    if not p.sections or sections is None or sections.empty:
+        spans = None
+    elif spans is None:
+        spans = _section_spans(docs, sections)
+    elif len(spans.rows) != len(sections):
+        raise ValueError(f"spans for {len(spans.rows)} sections, but {len(sections)} sections")
     sh = shingle_corpus(
         docs,
         ngram=p.ngram,
@@ -610,24 +658,69 @@ DOCUMENT_COLUMNS = (
     schema.YEAR,
 )
 SECTION_COLUMNS = (schema.DOC_ID, schema.SECTION_ID, schema.TEXT)
+#: Sections located per batch while reading (their texts are Python strings meanwhile).
+SECTION_BATCH = 1 << 16
 
 
-def read_inputs(corpus_dir: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The documents and sections of an ingested corpus, only the columns the stage uses."""
+def read_inputs(corpus_dir: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, Spans]:
+    """The documents and sections of an ingested corpus, only the columns the stage uses,
+    and where each section lies in its document's text.
+
+    The sections are read a batch at a time and located in their documents as they come;
+    a section's ``text`` is kept only where it was not found (the others are cut from the
+    documents' text when needed). At 100k documents the section texts are over 1 GB that
+    the stage would otherwise hold throughout.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     from avtaleanalyse.io import read_corpus
 
-    return read_corpus(
-        corpus_dir, document_columns=DOCUMENT_COLUMNS, section_columns=SECTION_COLUMNS
+    corpus_dir = Path(corpus_dir)
+    documents, _ = read_corpus(corpus_dir, document_columns=DOCUMENT_COLUMNS, section_columns=())
+    documents = documents.reset_index(drop=True)
+    pf = pq.ParquetFile(corpus_dir / schema.SECTIONS_FILE)
+    cols = [c for c in pf.schema_arrow.names if c in SECTION_COLUMNS]
+    if schema.TEXT not in cols or schema.DOC_ID not in cols:  # nothing to locate by
+        return documents, pf.read(columns=cols).to_pandas(), None
+    doc_texts = documents[schema.TEXT].array
+    resume: dict[int, int] = {}
+    batches, parts = [], []
+    for batch in pf.iter_batches(batch_size=SECTION_BATCH, columns=cols):
+        text = batch.column(schema.TEXT)
+        texts = text.to_pylist()
+        sp = locate_spans(
+            doc_texts,
+            _doc_rows(documents, batch.column(schema.DOC_ID).to_pylist()),
+            texts,
+            resume=resume,
+        )
+        # a new array (``pc.if_else`` would keep a value buffer as large as the input's)
+        kept = pa.array(
+            [None if f else t for f, t in zip(sp.found.tolist(), texts, strict=True)],
+            type=text.type,
+        )
+        batches.append(batch.set_column(cols.index(schema.TEXT), schema.TEXT, kept))
+        parts.append(sp)
+    table = pa.Table.from_batches(
+        batches, schema=pa.schema([pf.schema_arrow.field(c) for c in cols])
     )
+    del batches
+    sections = table.to_pandas()
+    del table
+    _release_arrow_memory()
+    return documents, sections, Spans.concat(parts)
 
 
 def main(args: argparse.Namespace) -> int:
     """Run the command; returns the exit code."""
-    documents, sections = read_inputs(args.corpus)
+    documents, sections, spans = read_inputs(args.corpus)
     params = params_from_args(args)
     nat_file = getattr(args, "national_model", None)
     national_text = Path(nat_file).read_text(encoding="utf-8") if nat_file else None
-    tables = similarity_tables(documents, sections, params=params, national_text=national_text)
+    tables = similarity_tables(
+        documents, sections, params=params, national_text=national_text, spans=spans
+    )
     write_outputs(tables, Path(args.out), params, national_model_file=nat_file)
     t = tables["timings"]
     log.info(

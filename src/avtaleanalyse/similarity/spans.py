@@ -33,7 +33,14 @@ import numpy as np
 from avtaleanalyse.similarity.normalize import masks_previous_token, nfc
 from avtaleanalyse.similarity.shingles import Shingled, _offsets, _unit_blocks
 
-__all__ = ["Spans", "cuts_per_unit", "locate_spans", "merge_units", "span_shingles"]
+__all__ = [
+    "Spans",
+    "cuts_per_unit",
+    "locate_spans",
+    "merge_units",
+    "span_shingles",
+    "span_texts",
+]
 
 #: A raw token, as the tokeniser finds them.
 _TOKEN_RE = re.compile(r"\w+", re.UNICODE)
@@ -69,19 +76,40 @@ class Spans:
             self.rows[idx], self.starts[idx], self.ends[idx], self.last[idx], self.masked_ahead[idx]
         )
 
+    @staticmethod
+    def concat(parts: Sequence[Spans]) -> Spans:
+        """The spans of ``parts`` one after the other (a table located batch by batch)."""
+        if not parts:
+            return locate_spans([], np.empty(0, dtype=np.int64), [])
+        return Spans(
+            *(
+                np.concatenate([getattr(x, f.name) for x in parts])
+                for f in dataclasses.fields(Spans)
+            )
+        )
+
     @property
     def found(self) -> np.ndarray:
         """Sections whose text was found in their document."""
         return self.starts >= 0
 
 
-def locate_spans(doc_texts: Sequence[str], rows: np.ndarray, texts: Sequence[str]) -> Spans:
+def locate_spans(
+    doc_texts: Sequence[str],
+    rows: np.ndarray,
+    texts: Sequence[str],
+    *,
+    resume: dict[int, int] | None = None,
+) -> Spans:
     """Find each section's text (``texts[i]``) in its document's text (``doc_texts[rows[i]]``).
 
     Both are compared in NFC. The search starts where the document's previous section
     ended (sections come in reading order) and falls back to the whole text. A section whose
     text is empty or missing, or that is not a stretch of its document's text (its
     whitespace was tidied, say), is not found.
+
+    ``resume``: where each document's previous section ended, updated in place; pass the
+    same dict to locate a table batch by batch exactly as in one call.
     """
     rows = np.asarray(rows, dtype=np.int64)
     n = len(rows)
@@ -91,7 +119,7 @@ def locate_spans(doc_texts: Sequence[str], rows: np.ndarray, texts: Sequence[str
     ahead = np.zeros(n, dtype=bool)
     token = _TOKEN_RE.search
     cache_row, cache_text = -1, ""
-    resume: dict[int, int] = {}
+    resume = {} if resume is None else resume
     for i, (r, t) in enumerate(zip(rows.tolist(), texts, strict=True)):
         if r < 0 or not isinstance(t, str) or not t:  # missing text: shingled alone
             continue
@@ -110,6 +138,27 @@ def locate_spans(doc_texts: Sequence[str], rows: np.ndarray, texts: Sequence[str
         ahead[i] = nxt is not None and masks_previous_token(nxt.group())
         resume[r] = pos + len(t)
     return Spans(rows=rows, starts=starts, ends=ends, last=last, masked_ahead=ahead)
+
+
+def span_texts(doc_texts: Sequence[str], spans: Spans, idx: np.ndarray) -> list[str | None]:
+    """The text of spans ``idx`` cut from their documents' NFC text (``None`` if not found).
+
+    A found span's text is the NFC form of the section's own text, which shingles the same
+    (shingling normalises to NFC first), so a section table need not keep the texts it
+    was located by.
+    """
+    out: list[str | None] = []
+    cache_row, cache_text = -1, ""
+    for i in np.asarray(idx, dtype=np.int64).tolist():
+        r = int(spans.rows[i])
+        if spans.starts[i] < 0 or r < 0:
+            out.append(None)
+            continue
+        if r != cache_row:
+            d = doc_texts[r]
+            cache_row, cache_text = r, nfc(d) if isinstance(d, str) else ""
+        out.append(cache_text[spans.starts[i] : spans.ends[i]])
+    return out
 
 
 def cuts_per_unit(spans: Spans, n_units: int) -> list[np.ndarray]:
