@@ -316,3 +316,56 @@ def test_verified_pairs_hold_exact_measures_without_ids(corpus, monkeypatch):
     small = cand_mod.verify_pairs(sh, pairs.astype(np.int32))
     for name in ("row_a", "row_b", "overlap", "size_a", "size_b"):
         assert np.array_equal(getattr(small, name), getattr(ver, name)), name
+
+
+def test_pairs_already_in_id_order_skip_the_key_sort_with_the_same_result(corpus, monkeypatch):
+    """LSH pairs of rows in id order are verified as they come, as the general path
+    (pair keys sorted by id) orders them."""
+    _, sh = corpus
+    sh = sh.take(np.argsort(sh.ids.astype(str), kind="stable"))  # rows in id order
+    n = len(sh)
+    pairs = np.array([(i, j) for i in range(n) for j in range(i + 1, n) if (3 * i + j) % 4])
+    taken = []
+    real = cand_mod._in_id_order
+    monkeypatch.setattr(
+        cand_mod, "_in_id_order", lambda p, o: taken.append(real(p, o)) or taken[-1]
+    )
+    monkeypatch.setattr(cand_mod, "_CHUNK", 7)  # checked across chunk borders
+    fast = cand_mod.verify_pairs(sh, pairs)
+    rng = np.random.default_rng(3)
+    mixed = pairs[rng.permutation(len(pairs))]
+    mixed[::2] = mixed[::2, ::-1]  # either orientation, any order: the general path
+    slow = cand_mod.verify_pairs(sh, mixed)
+    assert taken == [True, False]
+    for name in ("row_a", "row_b", "overlap", "size_a", "size_b"):
+        assert np.array_equal(getattr(fast, name), getattr(slow, name)), name
+        assert getattr(fast, name).dtype == np.int32
+    sets = _python_sets(sh)
+    assert fast.overlap.tolist() == [len(sets[i] & sets[j]) for i, j in pairs]
+    order = np.arange(n)
+    assert real(pairs, order)
+    for k in (1, 6, 7, 8, 13, len(pairs) - 1):  # a step back at and around chunk borders
+        bad = pairs.copy()
+        bad[[k - 1, k]] = bad[[k, k - 1]]
+        assert not real(bad, order), k
+    assert not real(pairs[:, ::-1], order)  # a > b
+    assert not real(np.repeat(pairs, 2, axis=0), order)  # repeated pairs
+    assert not real(pairs, order[::-1])  # rows not in id order
+
+
+def test_component_labels_number_components_as_scipy():
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    from avtaleanalyse.similarity.kernels import component_labels
+
+    rng = np.random.default_rng(8)
+    for n, m in ((1, 0), (10, 0), (50, 20), (200, 150), (300, 2000)):
+        a = rng.integers(0, n, m).astype(np.int32)
+        b = rng.integers(0, n, m).astype(np.int32)
+        g = coo_matrix((np.ones(m, dtype=np.int8), (a, b)), shape=(n, n))
+        k, want = connected_components(g, directed=False)
+        got = component_labels(n, a, b)
+        assert got.dtype == np.int32
+        assert np.array_equal(got, want), (n, m)
+        assert int(got.max()) + 1 == k

@@ -19,7 +19,6 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components
 
 from avtaleanalyse import schema
 from avtaleanalyse.similarity.minhash import pair_minhash_jaccard
@@ -257,7 +256,7 @@ def overlap_counts(
     numpy.ndarray
         int32, one count per pair.
     """
-    from avtaleanalyse.similarity.kernels import pair_overlaps
+    from avtaleanalyse.similarity.kernels import component_labels, pair_overlaps
 
     pairs = np.asarray(pairs).reshape(-1, 2)
     n = len(shingled)
@@ -265,11 +264,8 @@ def overlap_counts(
         pairs = pairs.astype(_row_dtype(n))
     if len(pairs) == 0:
         return np.zeros(0, dtype=np.int32)
-    g = sp.coo_matrix(
-        (np.ones(len(pairs), dtype=np.int8), (pairs[:, 0], pairs[:, 1])), shape=(n, n)
-    )
-    n_comp, labels = connected_components(g, directed=False)
-    del g
+    labels = component_labels(n, pairs[:, 0], pairs[:, 1])
+    n_comp = int(labels.max()) + 1 if n else 0
     # batches of whole components, in label order: the components starting in the k-th
     # run of ``batch_entries`` set entries
     nodes = np.flatnonzero(np.bincount(pairs.ravel(), minlength=n))
@@ -498,6 +494,23 @@ class VerifiedPairs:
         return df
 
 
+def _in_id_order(pairs: np.ndarray, order: np.ndarray) -> bool:
+    """Whether ``pairs`` are already as :func:`verify_pairs` orders them: the rows are in
+    id order (``order``, the stable argsort of the ids, is the identity), and the pairs are
+    distinct, ``a < b`` and sorted by ``(a, b)``. Checked in chunks (bounded memory)."""
+    if not np.array_equal(order, np.arange(len(order))):
+        return False
+    for s in range(0, len(pairs), _CHUNK):
+        a = pairs[s : s + _CHUNK + 1, 0]
+        b = pairs[s : s + _CHUNK + 1, 1]
+        if not (a < b).all():
+            return False
+        up = (a[1:] > a[:-1]) | ((a[1:] == a[:-1]) & (b[1:] > b[:-1]))
+        if not up.all():
+            return False
+    return True
+
+
 def verify_pairs(shingled: Shingled, pairs: np.ndarray, *, n_jobs: int = 1) -> VerifiedPairs:
     """Exact overlaps of candidate pairs, oriented and sorted by id (no per-pair strings).
 
@@ -518,6 +531,13 @@ def verify_pairs(shingled: Shingled, pairs: np.ndarray, *, n_jobs: int = 1) -> V
     # equal ids by row): each pair becomes one 64-bit key (smaller place, larger place),
     # and sorting the keys orders the pairs as sorting (doc_a, doc_b) would
     order = np.argsort(ids.astype(str), kind="stable")
+    if _in_id_order(pairs, order):  # as the LSH gives them when the rows are in id order
+        if pairs.dtype != _row_dtype(n):
+            pairs = pairs.astype(_row_dtype(n))
+        inter = overlap_counts(shingled, pairs, n_jobs=n_jobs)
+        sizes = shingled.set_sizes().astype(np.int32)
+        ra, rb = pairs[:, 0].copy(), pairs[:, 1].copy()
+        return VerifiedPairs(ids, ra, rb, inter.astype(np.int32, copy=False), sizes[ra], sizes[rb])
     place = np.empty(n, dtype=np.uint64)
     place[order] = np.arange(n, dtype=np.uint64)
     bits = _U64(max(1, (n - 1).bit_length()))
