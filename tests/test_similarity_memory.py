@@ -369,3 +369,21 @@ def test_component_labels_number_components_as_scipy():
         assert got.dtype == np.int32
         assert np.array_equal(got, want), (n, m)
         assert int(got.max()) + 1 == k
+
+
+def test_pair_measures_computed_chunk_by_chunk_equal_the_formulas(corpus, monkeypatch):
+    _, sh = corpus
+    n = len(sh)
+    pairs = np.array([(i, j) for i in range(n) for j in range(i + 1, n)])
+    monkeypatch.setattr(cand_mod, "_CHUNK", 7)
+    ver = cand_mod.verify_pairs(sh, pairs)
+    inter = ver.overlap.astype(np.float64)
+    sa, sb = ver.size_a.astype(np.int64), ver.size_b.astype(np.int64)
+    ab, ba = inter / np.maximum(sa, 1), inter / np.maximum(sb, 1)
+    jac = inter / np.maximum(sa + sb - inter, 1)
+    assert np.array_equal(ver.jaccard(), jac)
+    assert np.array_equal(ver.containment_ab(), ab) and np.array_equal(ver.containment_ba(), ba)
+    assert np.array_equal(ver.mean_containment(), (ab + ba) / 2)
+    mask = ver.report_mask(0.3, 0.6)
+    assert np.array_equal(mask, (jac >= 0.3) | (np.maximum(ab, ba) >= 0.6))
+    assert 0 < mask.sum() < len(mask) and len(ver) > 7 * 10

@@ -425,19 +425,56 @@ class VerifiedPairs:
     def __len__(self) -> int:
         return len(self.row_a)
 
+    def _per_chunk(self, fn, dtype=np.float64) -> np.ndarray:
+        """``fn(overlap, size_a, size_b)`` computed a chunk of pairs at a time into one
+        array: the temporaries of each formula are a chunk long, not tens of millions."""
+        out = np.empty(len(self), dtype=dtype)
+        for s in range(0, len(self), _CHUNK):
+            e = s + _CHUNK
+            out[s:e] = fn(self.overlap[s:e], self.size_a[s:e], self.size_b[s:e])
+        return out
+
+    @staticmethod
+    def _jaccard(ov, sa, sb):
+        inter = ov.astype(np.float64)
+        union = sa.astype(np.int64) + sb.astype(np.int64) - inter
+        return inter / np.maximum(union, 1)
+
+    @staticmethod
+    def _c_ab(ov, sa, sb):
+        return ov.astype(np.float64) / np.maximum(sa.astype(np.int64), 1)
+
+    @staticmethod
+    def _c_ba(ov, sa, sb):
+        return ov.astype(np.float64) / np.maximum(sb.astype(np.int64), 1)
+
     def jaccard(self) -> np.ndarray:
         """float64 ``|A ∩ B| / |A ∪ B|`` (0 for two empty sets)."""
-        inter = self.overlap.astype(np.float64)
-        union = self.size_a.astype(np.int64) + self.size_b.astype(np.int64) - inter
-        return inter / np.maximum(union, 1)
+        return self._per_chunk(self._jaccard)
 
     def containment_ab(self) -> np.ndarray:
         """float64 share of a's shingles found in b."""
-        return self.overlap.astype(np.float64) / np.maximum(self.size_a.astype(np.int64), 1)
+        return self._per_chunk(self._c_ab)
 
     def containment_ba(self) -> np.ndarray:
         """float64 share of b's shingles found in a."""
-        return self.overlap.astype(np.float64) / np.maximum(self.size_b.astype(np.int64), 1)
+        return self._per_chunk(self._c_ba)
+
+    def mean_containment(self) -> np.ndarray:
+        """float64 ``(C(a→b) + C(b→a)) / 2``, the same values as from the two columns."""
+        return self._per_chunk(
+            lambda ov, sa, sb: (self._c_ab(ov, sa, sb) + self._c_ba(ov, sa, sb)) / 2
+        )
+
+    def report_mask(self, min_jaccard: float, min_containment: float) -> np.ndarray:
+        """bool: ``J >= min_jaccard`` or ``max(C(a→b), C(b→a)) >= min_containment``."""
+        return self._per_chunk(
+            lambda ov, sa, sb: (
+                (self._jaccard(ov, sa, sb) >= min_jaccard)
+                | (np.maximum(self._c_ab(ov, sa, sb), self._c_ba(ov, sa, sb)) >= min_containment)
+            ),
+            dtype=bool,
+        )
 
     def __getitem__(self, column: str) -> np.ndarray:
         """A measure by its column name in the pairs table (``jaccard``, ``containment_ab``,
@@ -536,7 +573,7 @@ def verify_pairs(shingled: Shingled, pairs: np.ndarray, *, n_jobs: int = 1) -> V
             pairs = pairs.astype(_row_dtype(n))
         inter = overlap_counts(shingled, pairs, n_jobs=n_jobs)
         sizes = shingled.set_sizes().astype(np.int32)
-        ra, rb = pairs[:, 0].copy(), pairs[:, 1].copy()
+        ra, rb = pairs[:, 0], pairs[:, 1]  # views: no second copy of the candidates
         return VerifiedPairs(ids, ra, rb, inter.astype(np.int32, copy=False), sizes[ra], sizes[rb])
     place = np.empty(n, dtype=np.uint64)
     place[order] = np.arange(n, dtype=np.uint64)

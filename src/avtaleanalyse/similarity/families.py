@@ -77,6 +77,8 @@ def pair_similarity(pairs, *, measure: str = "mean_containment") -> np.ndarray:
     ``pairs``: a scored pairs table, or anything that gives those columns by name
     (:class:`~avtaleanalyse.similarity.candidates.VerifiedPairs`).
     """
+    if measure == "mean_containment" and hasattr(pairs, "mean_containment"):
+        return pairs.mean_containment()  # VerifiedPairs: chunk by chunk, same values
     if measure == "jaccard":
         return np.asarray(pairs[schema.JACCARD], dtype=float)
     ab = np.asarray(pairs[schema.CONTAINMENT_AB], dtype=float)
@@ -136,14 +138,14 @@ def families_from_verified(
     """
     ids = np.asarray(verified.ids).astype(str)
     order = np.argsort(ids, kind="stable")
-    position = np.empty(len(ids), dtype=verified.row_a.dtype)
-    position[order] = np.arange(len(ids))  # row -> place among the sorted ids
+    if np.array_equal(order, np.arange(len(ids))):  # rows in id order: rows are places
+        a, b = verified.row_a, verified.row_b
+    else:
+        position = np.empty(len(ids), dtype=verified.row_a.dtype)
+        position[order] = np.arange(len(ids))  # row -> place among the sorted ids
+        a, b = position[verified.row_a], position[verified.row_b]
     return families_from_rows(
-        ids[order],
-        position[verified.row_a],
-        position[verified.row_b],
-        pair_similarity(verified, measure=measure),
-        **params,
+        ids[order], a, b, pair_similarity(verified, measure=measure), **params
     )
 
 
@@ -205,7 +207,8 @@ def families_from_rows(
     keep = sim >= threshold
     g = coo_matrix((np.ones(int(keep.sum())), (a[keep], b[keep])), shape=(n, n))
     _, comp = connected_components(g, directed=False)
-    label = np.full(n, -1, dtype=np.int64)
+    # int32 labels: the arrays indexed by them per pair are tens of millions long at 100k
+    label = np.full(n, -1, dtype=np.int32)
     next_label = 0
     # group documents and (within-component) pairs by component once
     doc_order = np.argsort(comp, kind="stable")
@@ -318,6 +321,18 @@ def _core_links(
     return uk[ok], mean[ok]
 
 
+def _flatnonzero32(mask: np.ndarray, *, step: int = 1 << 24) -> np.ndarray:
+    """``np.flatnonzero`` as int32 where the positions fit (half the memory), ``step``
+    values at a time, so that no 64-bit array as long as the result is built."""
+    if len(mask) >= 2**31:  # pragma: no cover - more than 2**31 pairs
+        return np.flatnonzero(mask)
+    parts = [
+        np.flatnonzero(mask[s : s + step]).astype(np.int32) + np.int32(s)
+        for s in range(0, len(mask), step)
+    ]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
+
+
 def _attach(
     label: np.ndarray,
     a: np.ndarray,
@@ -339,7 +354,7 @@ def _attach(
     heading for ``d``. Decisions are taken on the cores all at once and followed to a core
     that joins nothing (joins go to strictly larger cores, so there are no cycles).
     """
-    between = np.flatnonzero(label[a] != label[b])
+    between = _flatnonzero32(label[a] != label[b])
     if not len(between):
         return label
     n_cores = int(label.max()) + 1
@@ -349,8 +364,9 @@ def _attach(
     # the aggregates are keyed by src, so they are computed for a range of src cores at a
     # time: the temporaries (several 64-bit arrays per directed pair, tens of millions at
     # 100k documents) stay as large as one range's pairs
-    la = label[a[between]].astype(np.int64)
-    lb = label[b[between]].astype(np.int64)
+    # int32 for the whole length (cores number fewer than 2**31); 64-bit per range only
+    la = label[a[between]].astype(np.int32, copy=False)
+    lb = label[b[between]].astype(np.int32, copy=False)
     per_core = np.cumsum(np.bincount(la, minlength=n_cores) + np.bincount(lb, minlength=n_cores))
     cuts = np.searchsorted(per_core, np.arange(chunk, int(per_core[-1]), chunk), side="right")
     bounds = np.unique(np.concatenate([[0], cuts, [n_cores]]))
@@ -359,8 +375,8 @@ def _attach(
         s1 = np.flatnonzero((la >= c0) & (la < c1))  # direction a -> b
         s2 = np.flatnonzero((lb >= c0) & (lb < c1))  # direction b -> a
         uk, mean = _core_links(
-            src=np.concatenate([la[s1], lb[s2]]),
-            dst=np.concatenate([lb[s1], la[s2]]),
+            src=np.concatenate([la[s1], lb[s2]]).astype(np.int64),
+            dst=np.concatenate([lb[s1], la[s2]]).astype(np.int64),
             member=np.concatenate([b[between[s1]], a[between[s2]]]).astype(np.int64),
             w=np.concatenate([sim[between[s1]], sim[between[s2]]]),
             label=label,
@@ -381,7 +397,7 @@ def _attach(
     for c, lst in partners.items():
         lst.sort(key=lambda t: (-t[0], t[1]))
         best[c] = lst[0]
-    parent = np.arange(n_cores)
+    parent = np.arange(n_cores, dtype=np.int32)
     for c, (m, d) in best.items():
         # only satellites join: at most half the size of the core they join, so that two
         # established families sharing boilerplate never merge

@@ -169,8 +169,7 @@ def shingle_corpus(
 
 def _report_mask(verified: VerifiedPairs, p: SimilarityParams) -> np.ndarray:
     """Pairs reported in ``pairs.parquet``: Jaccard or the larger containment high enough."""
-    maxc = np.maximum(verified[schema.CONTAINMENT_AB], verified[schema.CONTAINMENT_BA])
-    return (verified[schema.JACCARD] >= p.report_min_jaccard) | (maxc >= p.report_min_containment)
+    return verified.report_mask(p.report_min_jaccard, p.report_min_containment)
 
 
 def _doc_rows(docs: pd.DataFrame, keys: pd.Series | Sequence[str]) -> np.ndarray:
