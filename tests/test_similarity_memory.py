@@ -371,6 +371,21 @@ def test_component_labels_number_components_as_scipy():
         assert int(got.max()) + 1 == k
 
 
+def test_excluded_shingles_are_counted_once_per_unit_however_often_they_recur():
+    words = "avtalen gjeld tenester for pasientar med behov for samarbeid".split()
+    rng = np.random.default_rng(2)
+    texts = [" ".join(rng.choice(words, size=rng.integers(0, 80))) for _ in range(40)]
+    texts[0] = " ".join(words * 6)  # every shingle many times over
+    docs = pd.DataFrame({"doc_id": [f"d{i:02d}" for i in range(40)], "text": texts})
+    sh = shingle_partition(docs, common_form=False).without_sets()
+    full = _python_sets(sh)
+    drop = np.unique(np.concatenate([sh.seq_of(0), sh.seq_of(7)[:3]])).astype(np.uint32)
+    got = sets_without(sh, drop).set_sizes()
+    want = [len(s - set(drop.tolist())) for s in full]
+    assert got.tolist() == want
+    assert got[0] == 0 and len(sh.seq_of(0)) > 3 * len(full[0])  # recurring shingles
+
+
 def test_pair_measures_computed_chunk_by_chunk_equal_the_formulas(corpus, monkeypatch):
     _, sh = corpus
     n = len(sh)
@@ -387,3 +402,49 @@ def test_pair_measures_computed_chunk_by_chunk_equal_the_formulas(corpus, monkey
     mask = ver.report_mask(0.3, 0.6)
     assert np.array_equal(mask, (jac >= 0.3) | (np.maximum(ab, ba) >= 0.6))
     assert 0 < mask.sum() < len(mask) and len(ver) > 7 * 10
+
+
+def test_distinct_counts_per_unit_equal_python_sets():
+    from avtaleanalyse.similarity.kernels import distinct_counts
+
+    rng = np.random.default_rng(5)
+    lens = rng.integers(0, 3000, 60)
+    lens[[3, 9]] = 0, 1
+    # few distinct values (many repeats, many collisions in small tables) and many
+    seq = np.concatenate(
+        [rng.integers(0, 2**32 if k % 2 else 40, n, dtype=np.uint64) for k, n in enumerate(lens)]
+    ).astype(np.uint32)
+    offs = np.concatenate([[0], np.cumsum(lens)]).astype(np.int64)
+    got = np.zeros(len(lens), dtype=np.int64)
+    distinct_counts(seq, offs, got)
+    want = [len(set(seq[a:b].tolist())) for a, b in zip(offs[:-1], offs[1:], strict=True)]
+    assert got.tolist() == want and got[3] == 0 and got[9] == 1
+
+
+@pytest.mark.parametrize("block", [1, 7, 64, 1 << 16])
+def test_grouped_signatures_equal_first_equal_rows_of_all_signatures(block, monkeypatch):
+    words = "avtalen gjeld tenester for pasientar med behov for samarbeid og rettleiing".split()
+    rng = np.random.default_rng(6)
+    base = [" ".join(rng.choice(words, size=rng.integers(6, 30))) for _ in range(9)]
+    # verbatim copies of a few texts among texts of their own, in any order
+    texts = [
+        base[k] if k < 9 else " ".join(rng.choice(words, size=20)) for k in rng.integers(0, 15, 120)
+    ]
+    docs = pd.DataFrame({"doc_id": [f"s{i:03d}" for i in range(120)], "text": texts})
+    sh = shingle_partition(docs, common_form=False).without_sets()
+    full = signatures(sh, num_perm=64, seed=3)
+    want = cand_mod.first_equal_rows(full)
+    got = cand_mod.grouped_signatures(sh, num_perm=64, seed=3, block=block)
+    reps = np.flatnonzero(want == np.arange(len(want)))
+    assert np.array_equal(got.first, want) and got.first.dtype == np.int64
+    assert np.array_equal(got.reps, reps) and len(reps) < 0.8 * len(want)
+    assert np.array_equal(got.signatures, full[reps])
+    assert np.array_equal(got.rep_rows(reps[::-1]), np.arange(len(reps))[::-1])
+    none = cand_mod.grouped_signatures(sh.take(np.arange(0)), num_perm=64, block=block)
+    assert len(none.first) == len(none.reps) == 0 and none.signatures.shape == (0, 64)
+    # every key equal: the values differ, so the grouping is redone exactly
+    monkeypatch.setattr(
+        cand_mod, "band_keys", lambda s, bands, rows: np.zeros((len(s), 1), dtype=np.uint64)
+    )
+    got = cand_mod.grouped_signatures(sh, num_perm=64, seed=3, block=block)
+    assert np.array_equal(got.first, want) and np.array_equal(got.signatures, full[reps])

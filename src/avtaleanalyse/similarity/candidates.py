@@ -33,9 +33,11 @@ from avtaleanalyse.similarity.shingles import (
 )
 
 __all__ = [
+    "SignatureGroups",
     "all_pairs_exact",
     "band_keys",
     "first_equal_rows",
+    "grouped_signatures",
     "lsh_candidates",
     "lsh_params",
     "member_mask",
@@ -170,24 +172,20 @@ def member_mask(values: np.ndarray, ref: np.ndarray, *, chunk: int = 1 << 22) ->
     return in_sorted(values, ref, chunk=chunk)
 
 
-def _excluded_counts(
-    shingled: Shingled, exclude: np.ndarray, *, chunk: int = 1 << 24
-) -> np.ndarray:
-    """Per unit, how many distinct hashes of ``exclude`` its sequence holds."""
+def _excluded_counts(shingled: Shingled, exclude: np.ndarray) -> np.ndarray:
+    """Per unit, how many distinct hashes of ``exclude`` (sorted, distinct) its sequence
+    holds: one compiled scan that looks every position up in a hash table of ``exclude``
+    (no key per hit: boilerplate is a large share of all positions)."""
+    from avtaleanalyse.similarity.kernels import code_table, count_distinct_keys
+
     n = len(shingled)
     counts = np.zeros(n, dtype=np.int64)
     if len(exclude) == 0 or n == 0:
         return counts
-    seq, offs = shingled.seq, shingled.seq_offsets
-    keys = []
-    for s in range(0, len(seq), chunk):
-        hit = np.flatnonzero(in_sorted(seq[s : s + chunk], exclude)) + s
-        if len(hit):
-            unit = np.searchsorted(offs, hit, side="right") - 1
-            keys.append((unit.astype(np.uint64) << _U64(32)) | seq[hit].astype(np.uint64))
-    if keys:
-        k = sorted_unique(np.concatenate(keys))
-        counts += np.bincount((k >> _U64(32)).astype(np.int64), minlength=n)
+    keys = np.ascontiguousarray(exclude, dtype=np.uint32)
+    bits = max(4, int(2 * len(keys)).bit_length())
+    slots = code_table(keys, bits)
+    count_distinct_keys(shingled.seq, shingled.seq_offsets, keys, slots, bits, counts)
     return counts
 
 
@@ -357,6 +355,84 @@ def first_equal_rows(a: np.ndarray) -> np.ndarray:
         return out
     _, idx, inv = np.unique(a, axis=0, return_index=True, return_inverse=True)
     return idx[inv.ravel()].astype(np.int64)
+
+
+@dataclasses.dataclass(frozen=True)
+class SignatureGroups:
+    """Units grouped by equal MinHash signatures, with the signatures of the groups' first
+    units only (:func:`grouped_signatures`).
+
+    Attributes
+    ----------
+    first
+        int64 per unit: the first unit with an equal signature (as :func:`first_equal_rows`).
+    reps
+        int64, sorted: the units that are first of their group.
+    signatures
+        ``(len(reps), num_perm)`` uint32, row-aligned with ``reps``.
+    """
+
+    first: np.ndarray
+    reps: np.ndarray
+    signatures: np.ndarray
+
+    def rep_rows(self, units: np.ndarray) -> np.ndarray:
+        """Row in :attr:`signatures` of each of ``units`` (which must be representatives)."""
+        return np.searchsorted(self.reps, units)
+
+
+def grouped_signatures(
+    shingled: Shingled, *, num_perm: int = 128, seed: int = 1, block: int = 1 << 16
+) -> SignatureGroups:
+    """:func:`first_equal_rows` of the units' signatures, without holding them all.
+
+    Signatures are computed ``block`` units at a time and keyed as in
+    :func:`first_equal_rows`; only the first unit of each key keeps its signature, and
+    every later unit with that key is compared with it value by value. Where many units are
+    verbatim copies (sections of one template: 4 % of the seed-scaled demo's sections are
+    first of their group) this holds a small part of the signatures. If two different
+    signatures ever shared a key, the grouping is redone from all signatures, so the
+    result always equals ``first_equal_rows(signatures(shingled))``.
+    """
+    from avtaleanalyse.similarity.minhash import signatures
+
+    n = len(shingled)
+    keys = np.empty(n, dtype=np.uint64)
+    seen = np.empty(0, dtype=np.uint64)  # sorted keys of the stored signatures
+    seen_at = np.empty(0, dtype=np.int64)  # their place in the store
+    store = np.empty((max(1, min(n, block)), num_perm), dtype=np.uint32)
+    store_rows = np.empty(len(store), dtype=np.int64)
+    n_store = 0
+    for lo in range(0, n, block):
+        hi = min(n, lo + block)
+        sig = signatures(shingled.take(np.arange(lo, hi)), num_perm=num_perm, seed=seed)
+        k = band_keys(sig, bands=1, rows=num_perm)[:, 0]
+        keys[lo:hi] = k
+        uk, first_in = np.unique(k, return_index=True)
+        new = ~in_sorted(uk, seen)
+        add = first_in[new]
+        if n_store + len(add) > len(store):  # grow (doubling) the store
+            cap = max(2 * len(store), n_store + len(add))
+            store = np.concatenate(
+                [store[:n_store], np.empty((cap - n_store, num_perm), store.dtype)]
+            )
+            store_rows = np.concatenate([store_rows[:n_store], np.empty(cap - n_store, np.int64)])
+        store[n_store : n_store + len(add)] = sig[add]
+        store_rows[n_store : n_store + len(add)] = lo + add
+        at = np.concatenate([seen_at, np.arange(n_store, n_store + len(add))])
+        n_store += len(add)
+        seen = np.concatenate([seen, uk[new]])
+        order = np.argsort(seen, kind="stable")
+        seen, seen_at = seen[order], at[order]
+        if not np.array_equal(sig, store[seen_at[np.searchsorted(seen, k)]]):
+            # two different signatures with one key: the exact grouping of all of them
+            full = signatures(shingled, num_perm=num_perm, seed=seed)
+            first = first_equal_rows(full)
+            reps = np.flatnonzero(first == np.arange(n))
+            return SignatureGroups(first, reps, full[reps])
+    first = store_rows[seen_at[np.searchsorted(seen, keys)]] if n else np.zeros(0, np.int64)
+    order = np.argsort(store_rows[:n_store], kind="stable")
+    return SignatureGroups(first, store_rows[:n_store][order], store[:n_store][order])
 
 
 def all_pairs_exact(

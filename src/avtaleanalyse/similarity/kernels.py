@@ -10,7 +10,14 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-__all__ = ["code_table", "component_labels", "count_holders", "pair_overlaps"]
+__all__ = [
+    "code_table",
+    "component_labels",
+    "count_distinct_keys",
+    "count_holders",
+    "distinct_counts",
+    "pair_overlaps",
+]
 
 
 @numba.njit(nogil=True, cache=True)
@@ -86,6 +93,68 @@ def count_holders(
             if c != -1 and last[c] != u:
                 last[c] = u
                 counts[c] += 1
+
+
+@numba.njit(nogil=True, cache=True)
+def count_distinct_keys(
+    seq: np.ndarray,
+    offsets: np.ndarray,
+    keys: np.ndarray,
+    slots: np.ndarray,
+    bits: int,
+    counts: np.ndarray,
+) -> None:  # pragma: no cover - compiled; tested through ``sets_without``
+    """``counts[u]`` = how many distinct values of ``keys`` unit ``u``'s sequence
+    ``seq[offsets[u]:offsets[u+1]]`` holds (``slots`` from :func:`code_table`)."""
+    mask = (1 << bits) - 1
+    last = np.full(len(keys), -1, np.int64)
+    for u in range(len(offsets) - 1):
+        for p in range(offsets[u], offsets[u + 1]):
+            v = seq[p]
+            h = _slot(v, bits)
+            c = slots[h]
+            while c != -1 and keys[c] != v:
+                h = (h + 1) & mask
+                c = slots[h]
+            if c != -1 and last[c] != u:
+                last[c] = u
+                counts[u] += 1
+
+
+@numba.njit(nogil=True, cache=True)
+def distinct_counts(
+    seq: np.ndarray, offsets: np.ndarray, counts: np.ndarray
+) -> None:  # pragma: no cover - compiled; tested through ``Shingled.set_sizes``
+    """``counts[u]`` = number of distinct values in ``seq[offsets[u]:offsets[u+1]]``.
+
+    Each unit's values go into an open-addressing table of at least twice its length;
+    slots are marked with the unit's number, so the table is never cleared."""
+    n = len(offsets) - 1
+    longest = 0
+    for u in range(n):
+        longest = max(longest, offsets[u + 1] - offsets[u])
+    top = 4
+    while (1 << top) < 2 * longest:
+        top += 1
+    vals = np.zeros(1 << top, np.uint32)
+    owner = np.full(1 << top, -1, np.int64)
+    for u in range(n):
+        length = offsets[u + 1] - offsets[u]
+        bits = 4
+        while (1 << bits) < 2 * length:
+            bits += 1
+        mask = (1 << bits) - 1
+        c = 0
+        for p in range(offsets[u], offsets[u + 1]):
+            v = seq[p]
+            h = _slot(v, bits)
+            while owner[h] == u and vals[h] != v:
+                h = (h + 1) & mask
+            if owner[h] != u:
+                owner[h] = u
+                vals[h] = v
+                c += 1
+        counts[u] = c
 
 
 @numba.njit(nogil=True, cache=True)

@@ -364,6 +364,12 @@ class Shingled:
         if self.set_offsets is not None:
             return np.diff(self.set_offsets)
         out = np.zeros(len(self), dtype=np.int64)
+        if self.excluded is None or not len(self.excluded):
+            from avtaleanalyse.similarity.kernels import distinct_counts
+
+            # counted in hash tables, one compiled pass (building the sets sorts them)
+            distinct_counts(self.seq, self.seq_offsets, out)
+            return out
         for lo, hi in _unit_blocks(self.seq_offsets, 1 << 22):
             out[lo:hi] = self.sets_of(np.arange(lo, hi))[1]
         return out
