@@ -136,6 +136,15 @@ def families_from_verified(
 
     ``params``: the clustering parameters of :func:`families_from_rows`.
     """
+    return families_from_rows(*verified_inputs(verified, measure=measure), **params)
+
+
+def verified_inputs(
+    verified, *, measure: str = "mean_containment"
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The arguments ``ids, a, b, sim`` of :func:`families_from_rows` for
+    :class:`~avtaleanalyse.similarity.candidates.VerifiedPairs` (a caller that drops the
+    verified pairs afterwards no longer holds their overlaps and set sizes)."""
     ids = np.asarray(verified.ids).astype(str)
     order = np.argsort(ids, kind="stable")
     if np.array_equal(order, np.arange(len(ids))):  # rows in id order: rows are places
@@ -144,9 +153,7 @@ def families_from_verified(
         position = np.empty(len(ids), dtype=verified.row_a.dtype)
         position[order] = np.arange(len(ids))  # row -> place among the sorted ids
         a, b = position[verified.row_a], position[verified.row_b]
-    return families_from_rows(
-        ids[order], a, b, pair_similarity(verified, measure=measure), **params
-    )
+    return ids[order], a, b, pair_similarity(verified, measure=measure)
 
 
 def families_from_rows(

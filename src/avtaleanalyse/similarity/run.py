@@ -34,7 +34,11 @@ from avtaleanalyse.similarity.candidates import (
     sets_without,
     verify_pairs,
 )
-from avtaleanalyse.similarity.families import boilerplate_shingles, families_from_verified
+from avtaleanalyse.similarity.families import (
+    boilerplate_shingles,
+    families_from_rows,
+    verified_inputs,
+)
 from avtaleanalyse.similarity.indices import aggregate_indices, document_indices
 from avtaleanalyse.similarity.minhash import SCHEME, pair_minhash_jaccard, signatures
 from avtaleanalyse.similarity.prototypes import (
@@ -405,14 +409,23 @@ def similarity_tables(
     n_candidates = len(cand)
     del cand, shx
     lap("verify")
-    fams = families_from_verified(
-        verified,
-        measure=p.family_measure,
+    # the reported pairs are set aside first (millions, not tens of millions); the
+    # families need only the rows and similarity of every candidate, so the overlaps and
+    # set sizes are dropped before they run
+    reported = verified.take(_report_mask(verified, p))
+    fam_ids, fam_a, fam_b, fam_sim = verified_inputs(verified, measure=p.family_measure)
+    del verified
+    fams = families_from_rows(
+        fam_ids,
+        fam_a,
+        fam_b,
+        fam_sim,
         threshold=p.family_threshold,
         method=p.family_linkage,
     )
-    pairs = verified.take(_report_mask(verified, p)).to_frame(sig, rows=False)
-    del verified, sig
+    del fam_a, fam_b, fam_sim
+    pairs = reported.to_frame(sig, rows=False)
+    del reported, sig
     _release_arrow_memory()  # what building the id columns left in Arrow's pool
     lap("families")
     protos = family_prototypes(sh, fams, docs, majority=p.prototype_majority)
