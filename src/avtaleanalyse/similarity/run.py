@@ -50,6 +50,7 @@ from avtaleanalyse.similarity.prototypes import (
 from avtaleanalyse.similarity.replication import knowledge_transfer_pairs, within_across_summary
 from avtaleanalyse.similarity.shingles import (
     Shingled,
+    _offsets,
     concat_shingled,
     party_names,
     shingle_partition,
@@ -58,9 +59,9 @@ from avtaleanalyse.similarity.spans import (
     Spans,
     cuts_per_unit,
     locate_spans,
-    merge_units,
-    span_shingles,
+    scatter_segments,
     span_texts,
+    span_tokens,
 )
 
 __all__ = ["SimilarityParams", "add_arguments", "main", "shingle_corpus", "similarity_tables"]
@@ -314,28 +315,57 @@ def _section_shingles(
     (``section_texts`` in the spans' order, or the ``text`` column of ``secs``).
     """
     spans = spans.take(order)
-    derived, ok = span_shingles(doc_shingles, spans, secs[schema.SECTION_ID].astype(str).to_numpy())
+    ok, first, n_tok = span_tokens(doc_shingles, spans)
     rest = np.flatnonzero(~ok)
     log.info("sections: %d of %d read from their documents' shingles", int(ok.sum()), len(ok))
-    if not len(rest):
-        return derived
-    texts = span_texts(doc_texts, spans, rest) if doc_texts is not None else [None] * len(rest)
-    for k, i in enumerate(rest.tolist()):
-        if texts[k] is None:
-            if section_texts is not None:
-                texts[k] = section_texts[order[i]]
-            elif schema.TEXT in secs:
-                texts[k] = secs[schema.TEXT].iat[i]
-    other = shingle_corpus(
-        secs.iloc[rest].assign(**{schema.TEXT: texts}),
-        ngram=p.ngram,
-        common_form=p.common_form,
-        partition_size=p.partition_size * 10,
-        n_jobs=p.n_jobs if len(rest) > p.partition_size * 10 else 1,
-        id_column=schema.SECTION_ID,
-        keep_sets=False,
+    if len(rest):
+        texts = span_texts(doc_texts, spans, rest) if doc_texts is not None else [None] * len(rest)
+        for k, i in enumerate(rest.tolist()):
+            if texts[k] is None:
+                if section_texts is not None:
+                    texts[k] = section_texts[order[i]]
+                elif schema.TEXT in secs:
+                    texts[k] = secs[schema.TEXT].iat[i]
+        other = shingle_corpus(
+            secs.iloc[rest].assign(**{schema.TEXT: texts}),
+            ngram=p.ngram,
+            common_form=p.common_form,
+            partition_size=p.partition_size * 10,
+            n_jobs=p.n_jobs if len(rest) > p.partition_size * 10 else 1,
+            id_column=schema.SECTION_ID,
+            keep_sets=False,
+        )
+    # both kinds written once into one sequence (no concatenation of two partial copies)
+    k = doc_shingles.ngram
+    lens = np.zeros(len(ok), dtype=np.int64)
+    lens[ok] = np.maximum(n_tok[ok] - k + 1, 0)
+    n_tokens = np.zeros(len(ok), dtype=np.int64)
+    n_tokens[ok] = n_tok[ok]
+    if len(rest):
+        lens[rest] = np.diff(other.seq_offsets)
+        n_tokens[rest] = other.n_tokens
+    offs = _offsets(lens)
+    seq = np.empty(int(offs[-1]), dtype=doc_shingles.seq.dtype)
+    take = np.flatnonzero(ok)
+    scatter_segments(
+        seq,
+        offs[take],
+        doc_shingles.seq,
+        doc_shingles.seq_offsets[spans.rows[take]] + first[take],  # the span's first shingle
+        lens[take],
     )
-    return merge_units(derived, other, ok)
+    if len(rest):
+        scatter_segments(seq, offs[rest], other.seq, other.seq_offsets[:-1], lens[rest])
+        del other
+    return Shingled(
+        ids=secs[schema.SECTION_ID].astype(str).to_numpy(),
+        seq_offsets=offs,
+        seq=seq,
+        set_offsets=None,
+        sets=None,
+        n_tokens=n_tokens,
+        ngram=k,
+    )
 
 
 def similarity_tables(

@@ -38,7 +38,9 @@ __all__ = [
     "cuts_per_unit",
     "locate_spans",
     "merge_units",
+    "scatter_segments",
     "span_shingles",
+    "span_tokens",
     "span_texts",
 ]
 
@@ -185,16 +187,16 @@ def _token_at(sh: Shingled, rows: np.ndarray, chars: np.ndarray) -> np.ndarray:
     return np.where(hit, sh.marks[pos, 1], -1)
 
 
-def span_shingles(sh: Shingled, spans: Spans, ids: np.ndarray) -> tuple[Shingled, np.ndarray]:
-    """Shingles of the spans read from the documents' shingles ``sh`` (shingled with
-    :func:`cuts_per_unit` as cuts, so with marks at the span ends).
+def span_tokens(sh: Shingled, spans: Spans) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which spans can be read from the documents' shingles ``sh`` (shingled with
+    :func:`cuts_per_unit` as cuts), and their first comparison token and token count.
 
     Returns
     -------
-    Shingled
-        Without sets or marks, the derived spans in their order, ids from ``ids``.
     derived : numpy.ndarray
-        bool per span: whether it is in the result (the others must be shingled on their own).
+        bool per span: readable (the others must be shingled on their own).
+    first, n_tokens : numpy.ndarray
+        int64 per span (meaningful where ``derived``).
     """
     if sh.marks is None or sh.mark_offsets is None:
         raise ValueError("the documents were shingled without marks")
@@ -206,16 +208,51 @@ def span_shingles(sh: Shingled, spans: Spans, ids: np.ndarray) -> tuple[Shingled
     n_tok = t1 - t0
     k = sh.ngram
     derived = ok & (t0 >= 0) & (t1 >= 0) & (n_tok >= 0) & ((n_tok == 0) | (n_tok >= k))
-    rows, first, n_tok = spans.rows[derived], t0[derived], n_tok[derived]
-    lens = np.maximum(n_tok - k + 1, 0)
-    offs = _offsets(lens)
-    src = sh.seq_offsets[rows] + first  # the document's shingle at the span's first token
-    seq = np.empty(int(offs[-1]), dtype=sh.seq.dtype)
-    # gathered a block of about 4M values at a time (the index arrays are 64-bit)
-    for lo, hi in _unit_blocks(offs, 1 << 22):
+    return derived, t0, n_tok
+
+
+def scatter_segments(
+    out: np.ndarray,
+    dst_starts: np.ndarray,
+    src: np.ndarray,
+    src_starts: np.ndarray,
+    lengths: np.ndarray,
+    *,
+    block: int = 1 << 22,
+) -> None:
+    """``out[dst_starts[u] : dst_starts[u] + lengths[u]] = src[src_starts[u] : ...]`` for
+    every segment ``u``, about ``block`` values at a time (the index arrays are 64-bit)."""
+    lengths = np.asarray(lengths, dtype=np.int64)
+    offs = _offsets(lengths)
+    for lo, hi in _unit_blocks(offs, block):
         a, b = int(offs[lo]), int(offs[hi])
-        shift = np.repeat(offs[lo:hi] - a - src[lo:hi], lens[lo:hi])
-        seq[a:b] = sh.seq[np.arange(b - a, dtype=np.int64) - shift]
+        if b <= a:
+            continue
+        pos = np.arange(b - a, dtype=np.int64)
+        shift = np.repeat(offs[lo:hi] - a, lengths[lo:hi])
+        out[pos - shift + np.repeat(dst_starts[lo:hi], lengths[lo:hi])] = src[
+            pos - shift + np.repeat(src_starts[lo:hi], lengths[lo:hi])
+        ]
+
+
+def span_shingles(sh: Shingled, spans: Spans, ids: np.ndarray) -> tuple[Shingled, np.ndarray]:
+    """Shingles of the spans read from the documents' shingles ``sh`` (shingled with
+    :func:`cuts_per_unit` as cuts, so with marks at the span ends).
+
+    Returns
+    -------
+    Shingled
+        Without sets or marks, the derived spans in their order, ids from ``ids``.
+    derived : numpy.ndarray
+        bool per span: whether it is in the result (the others must be shingled on their own).
+    """
+    derived, first, n_tok = span_tokens(sh, spans)
+    rows, first, n_tok = spans.rows[derived], first[derived], n_tok[derived]
+    lens = np.maximum(n_tok - sh.ngram + 1, 0)
+    offs = _offsets(lens)
+    seq = np.empty(int(offs[-1]), dtype=sh.seq.dtype)
+    # from the document's shingle at the span's first token
+    scatter_segments(seq, offs[:-1], sh.seq, sh.seq_offsets[rows] + first, lens)
     out = Shingled(
         ids=np.asarray(ids)[derived],
         seq_offsets=offs,
@@ -223,7 +260,7 @@ def span_shingles(sh: Shingled, spans: Spans, ids: np.ndarray) -> tuple[Shingled
         set_offsets=None,
         sets=None,
         n_tokens=n_tok.astype(sh.n_tokens.dtype, copy=False),
-        ngram=k,
+        ngram=sh.ngram,
     )
     return out, derived
 
