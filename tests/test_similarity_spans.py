@@ -147,14 +147,17 @@ def test_sections_read_from_documents_equal_sections_shingled_alone(
         # as read_inputs keeps them: a section found in its document has no text of its
         # own; those that cannot be read from the document's shingles (a cut inside a word
         # or a masked name) are shingled from their span of the document's text
+        # ... and the party names of their documents looked up for those alone
+        meta = [schema.DOC_ID, schema.LANGUAGE_FORM, schema.MUNICIPALITIES, schema.HEALTH_TRUST]
         got = _section_shingles(
-            s.drop(columns=[schema.TEXT]),
+            s[[schema.DOC_ID, schema.SECTION_ID]],
             sh,
             spans,
             order,
             p,
             section_texts=secs[schema.TEXT].where(~spans.found, None).to_numpy(),
             doc_texts=docs[schema.TEXT].array,
+            doc_meta=docs[meta],
         )
     _assert_same_shingles(got, want)
     # both ways were taken: read from the documents (a minority with cuts this hostile;

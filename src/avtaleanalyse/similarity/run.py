@@ -219,6 +219,23 @@ def _section_pairs(
         return pd.DataFrame(columns=cols), pd.DataFrame(
             columns=[schema.SECTION_ID, schema.DOC_ID, "representative", "group_size"]
         )
+    secs, sh, doc_rows = _section_units(
+        documents, sections, p, doc_shingles=doc_shingles, spans=spans
+    )
+    return _section_pairs_of(documents, secs, sh, doc_rows, p, exclude)
+
+
+def _section_units(
+    documents: pd.DataFrame,
+    sections: pd.DataFrame,
+    p: SimilarityParams,
+    *,
+    doc_shingles: Shingled | None = None,
+    spans: Spans | None = None,
+) -> tuple[pd.DataFrame, Shingled, np.ndarray | None]:
+    """The sections sorted by id, their shingles, and each one's document row (``None``
+    without ``doc_shingles`` and ``spans``): the part of :func:`_section_pairs` that needs
+    the documents' shingles."""
     meta_cols = [
         c
         for c in (schema.LANGUAGE_FORM, schema.MUNICIPALITIES, schema.HEALTH_TRUST)
@@ -226,15 +243,16 @@ def _section_pairs(
     ]
     from_docs = doc_shingles is not None and spans is not None
     # reading the sections from their documents, only the few shingled alone need a text
-    # (looked up by their row): the text column is not copied by the merge and sort
-    own = [] if from_docs else [schema.TEXT]
-    secs = (
-        sections[[schema.DOC_ID, schema.SECTION_ID, *own]]
-        .assign(_order=np.arange(len(sections)))
-        .merge(documents[[schema.DOC_ID, *meta_cols]], on=schema.DOC_ID, how="left")
-    )
+    # and their document's party names (looked up for those alone): the text and the
+    # names are not copied for every section by the merge and sort
+    secs = sections[[schema.DOC_ID, schema.SECTION_ID]].assign(_order=np.arange(len(sections)))
+    if not from_docs:
+        secs = secs.assign(**{schema.TEXT: sections[schema.TEXT].to_numpy()}).merge(
+            documents[[schema.DOC_ID, *meta_cols]], on=schema.DOC_ID, how="left"
+        )
     secs = secs.sort_values(schema.SECTION_ID, kind="mergesort").reset_index(drop=True)
     order = secs.pop("_order").to_numpy()
+    doc_rows = None
     if from_docs:
         sh = _section_shingles(
             secs,
@@ -244,7 +262,9 @@ def _section_pairs(
             p,
             section_texts=sections[schema.TEXT].array if schema.TEXT in sections else None,
             doc_texts=documents[schema.TEXT].array,
+            doc_meta=documents[[schema.DOC_ID, *meta_cols]],
         )
+        doc_rows = spans.rows[order]
     else:
         sh = shingle_corpus(
             secs,
@@ -254,6 +274,22 @@ def _section_pairs(
             n_jobs=p.n_jobs,
             id_column=schema.SECTION_ID,
         )
+    return secs, sh, doc_rows
+
+
+def _section_pairs_of(
+    documents: pd.DataFrame,
+    secs: pd.DataFrame,
+    sh: Shingled,
+    doc_rows: np.ndarray | None,
+    p: SimilarityParams,
+    exclude: np.ndarray,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Section pairs and groups from the sections' shingles (:func:`_section_units`)."""
+    cols = [
+        SECTION_A, SECTION_B, schema.DOC_A, schema.DOC_B, schema.JACCARD,
+        schema.CONTAINMENT_AB, schema.CONTAINMENT_BA, schema.JACCARD_MINHASH,
+    ]  # fmt: skip
     # only sections long enough and not all boilerplate take part: signatures, band keys
     # and overlaps are computed for those alone (the short ones are often the majority)
     shx = sets_without(sh, exclude)
@@ -271,7 +307,13 @@ def _section_pairs(
     cand = reps[
         pairs_from_band_keys(band_keys(rep_sig, bands=b, rows=r), max_bucket=p.section_max_bucket)
     ]
-    doc_of = secs[schema.DOC_ID].astype(str).to_numpy()[valid_idx]
+    if doc_rows is None:
+        doc_of = secs[schema.DOC_ID].astype(str).to_numpy()[valid_idx]
+    else:  # the documents' id strings, shared (one Python string per section costs more)
+        doc_rows = doc_rows[valid_idx]
+        doc_of = documents[schema.DOC_ID].astype(str).to_numpy()[np.maximum(doc_rows, 0)]
+        alone = np.flatnonzero(doc_rows < 0)  # a section whose document is not in the corpus
+        doc_of[alone] = secs[schema.DOC_ID].astype(str).to_numpy()[valid_idx[alone]]
     cand = cand[doc_of[cand[:, 0]] != doc_of[cand[:, 1]]]
     ver = verify_pairs(shv, cand, n_jobs=p.n_jobs)
     del cand
@@ -285,7 +327,7 @@ def _section_pairs(
     )
     sp[schema.DOC_A] = doc_of[sp["row_a"].to_numpy()]
     sp[schema.DOC_B] = doc_of[sp["row_b"].to_numpy()]
-    sec_ids = secs[schema.SECTION_ID].astype(str).to_numpy()[valid_idx]
+    sec_ids = np.asarray(shv.ids)  # the valid sections' ids, as shingled
     sizes = np.bincount(first, minlength=len(first))[first]
     groups = pd.DataFrame(
         {
@@ -307,12 +349,14 @@ def _section_shingles(
     *,
     section_texts: Sequence[str] | None = None,
     doc_texts: Sequence[str] | None = None,
+    doc_meta: pd.DataFrame | None = None,
 ) -> Shingled:
     """Shingles of the sections ``secs`` (``order``: their rows in the spans' order).
 
     A section that cannot be read from its document's shingles is shingled on its own:
     from its span of ``doc_texts`` where it was found there, else from its own text
-    (``section_texts`` in the spans' order, or the ``text`` column of ``secs``).
+    (``section_texts`` in the spans' order, or the ``text`` column of ``secs``), with
+    the party names of its document (``secs``' own columns, or looked up in ``doc_meta``).
     """
     spans = spans.take(order)
     ok, first, n_tok = span_tokens(doc_shingles, spans)
@@ -326,8 +370,13 @@ def _section_shingles(
                     texts[k] = section_texts[order[i]]
                 elif schema.TEXT in secs:
                     texts[k] = secs[schema.TEXT].iat[i]
+        units = secs.iloc[rest].assign(**{schema.TEXT: texts})
+        extra = [] if doc_meta is None else [c for c in doc_meta if c not in units]
+        if extra:  # one row per section (the last row of a repeated document id)
+            meta = doc_meta[[schema.DOC_ID, *extra]].drop_duplicates(schema.DOC_ID, keep="last")
+            units = units.merge(meta, on=schema.DOC_ID, how="left")
         other = shingle_corpus(
-            secs.iloc[rest].assign(**{schema.TEXT: texts}),
+            units,
             ngram=p.ngram,
             common_form=p.common_form,
             partition_size=p.partition_size * 10,
@@ -534,14 +583,18 @@ def similarity_tables(
         int(member_mask(protos.sets[f], national).sum()) for f in ptable[schema.FAMILY_ID]
     ]
     lap("prototypes")
-    secpairs, secgroups = (
-        _section_pairs(docs, sections, p, boiler, doc_shingles=sh, spans=spans)
-        if p.sections and sections is not None
-        else (None, None)
-    )
-    lap("sections")
     kt = knowledge_transfer_pairs(docs, sh)
     lap("delavtale6")
+    secpairs = secgroups = None
+    if p.sections and sections is not None and spans is not None:
+        units = _section_units(docs, sections, p, doc_shingles=sh, spans=spans)
+        # the documents' shingles are not needed after this: dropped before the pairs
+        del sh, aligner
+        secpairs, secgroups = _section_pairs_of(docs, *units, p, boiler)
+        del units
+    elif p.sections and sections is not None:  # no sections: empty tables
+        secpairs, secgroups = _section_pairs(docs, sections, p, boiler)
+    lap("sections")
     fams = fams.merge(idx[[schema.DOC_ID, "local_share"]], on=schema.DOC_ID, how="left")
     return {
         "pairs": pairs,
