@@ -9,6 +9,8 @@ Reads the ``documents`` and ``sections`` tables written by ``ingest`` and writes
 from __future__ import annotations
 
 import argparse
+import ctypes
+import functools
 import hashlib
 import logging
 import time
@@ -116,6 +118,29 @@ def _release_arrow_memory() -> None:
         pa.default_memory_pool().release_unused()
     except (ImportError, AttributeError):  # pragma: no cover
         pass
+
+
+@functools.cache
+def _malloc_trim():
+    """glibc's ``malloc_trim`` (``None`` elsewhere)."""
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # pragma: no cover - not glibc
+        return None
+
+
+def _release_memory() -> None:
+    """Between steps: return to the system what the allocators keep of freed memory.
+
+    Arrays and objects freed by one step leave free pages inside the C heap (among the
+    small blocks still in use), which the process keeps resident; the next step's peak
+    then comes on top of them. ``malloc_trim(0)`` gives those pages back (measured at 100k
+    seed-scaled demo documents: the section pairs started 1.6 GB above what the stage
+    held)."""
+    _release_arrow_memory()
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 def _shingle_job(args: tuple[pd.DataFrame, list[np.ndarray] | None, dict]) -> Shingled:
@@ -448,6 +473,7 @@ def similarity_tables(
 
     def lap(name: str) -> None:
         nonlocal t0
+        _release_memory()  # counted in the step
         now = time.perf_counter()
         timings[name] = now - t0
         t0 = now
