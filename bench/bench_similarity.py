@@ -7,7 +7,8 @@
 3. The whole similarity stage (shingles → signatures → candidates → exact overlaps →
    families → prototypes → indices) at 1k and 10k documents, and 100k with ``--full``:
    wall time and peak memory (the high-water RSS of a fresh subprocess per size, reading
-   the corpus included), with the base cost apart: the peak while reading the corpus and
+   the corpus included; ``seconds`` is the stage, ``read_seconds`` the read, which
+   includes locating the sections in their documents), with the base cost apart: the peak while reading the corpus and
    the memory the read documents hold, the peak of the stage itself, and the largest
    sampled RSS of each step (Linux; the child's own ``VmHWM``, since ``ru_maxrss`` of a
    child includes the parent's peak). With ``--n-jobs`` above 1 the stage forks worker
