@@ -26,7 +26,7 @@ def test_overlaps_equal_python_sets():
     _, _, sh = _corpus()
     n = len(sh)
     pairs = np.array([(i, j) for i in range(n) for j in range(i + 1, n) if (i * 7 + j) % 5 == 0])
-    got = overlap_counts(sh, pairs, batch_entries=50, n_jobs=2)  # many batches, two threads
+    got = overlap_counts(sh, pairs, n_jobs=2)  # two threads
     sets = [set(sh.set_of(i).tolist()) for i in range(n)]
     want = np.array([len(sets[i] & sets[j]) for i, j in pairs])
     assert np.array_equal(got, want)

@@ -32,7 +32,6 @@ from avtaleanalyse.similarity.minhash import pair_minhash_jaccard, signatures
 from avtaleanalyse.similarity.normalize import normalize_tokens, token_spans
 from avtaleanalyse.similarity.shingles import (
     concat_shingled,
-    dense_codes,
     in_sorted,
     shingle_partition,
     unique_inverse,
@@ -131,7 +130,7 @@ def test_overlaps_equal_python_sets_in_batches_and_threads(corpus):
     want = np.array([len(sets[i] & sets[j]) for i, j in pairs])
     assert (pairs[:, 0] == pairs[:, 1]).any()  # a set with itself: its size
     assert len(np.unique(want)) > 5
-    for kw in ({}, {"n_jobs": 2}, {"n_jobs": 3, "batch_entries": 1}, {"batch_entries": 500}):
+    for kw in ({}, {"n_jobs": 2}, {"n_jobs": 3}, {"n_jobs": len(pairs) + 5}):
         assert np.array_equal(overlap_counts(sh, pairs, **kw), want), kw
         assert np.array_equal(overlap_counts(sh.without_sets(), pairs, **kw), want), kw
         got = overlap_counts(sh, pairs.astype(np.int32), **kw)
@@ -139,27 +138,46 @@ def test_overlaps_equal_python_sets_in_batches_and_threads(corpus):
     assert overlap_counts(sh, np.empty((0, 2), dtype=np.int64)).shape == (0,)
 
 
-def test_overlaps_of_separate_components_in_separate_batches(corpus):
-    _, sh = corpus
-    sets = _python_sets(sh)
-    # three components ({0, 1, 2}, {3, 4}, {5, 6}) and batches of one component each
-    pairs = np.array([[0, 1], [1, 2], [3, 4], [6, 5], [2, 0]])
-    want = np.array([len(sets[i] & sets[j]) for i, j in pairs])
-    for entries in (1, 10**9):
-        assert np.array_equal(overlap_counts(sh, pairs, batch_entries=entries), want)
+def test_overlaps_from_sequences_leave_out_excluded_and_repeated_shingles(corpus):
+    """Without stored sets the overlaps are read from the sequences: an excluded hash never
+    counts, and a shingle a document repeats counts once."""
+    docs, _ = corpus
+    # documents that repeat a passage of their own: a shingle occurs twice in a sequence
+    texts = docs["text"].tolist()[:12]
+    texts = [t + " " + " ".join(t.split()[:40]) if k % 2 else t for k, t in enumerate(texts)]
+    sh = shingle_partition(docs.iloc[:12].assign(text=texts), common_form=False)
+    n = len(sh)
+    seq_sets = [set(sh.seq_of(i).tolist()) for i in range(n)]
+    common = np.array(sorted(seq_sets[0] & seq_sets[1] & seq_sets[2]), dtype=np.uint32)
+    assert len(common) > 3
+    assert any(len(sh.seq_of(i)) > len(seq_sets[i]) for i in range(n))  # repeats exist
+    bare = sets_without(sh.without_sets(), common)
+    assert not bare.has_sets
+    pairs = np.array([(i, j) for i in range(n) for j in range(n) if (i + 2 * j) % 3 == 0])
+    ex = set(common.tolist())
+    want = [len((seq_sets[i] & seq_sets[j]) - ex) for i, j in pairs]
+    assert want != [len(seq_sets[i] & seq_sets[j]) for i, j in pairs]
+    for jobs in (1, 2):
+        assert overlap_counts(bare, pairs, n_jobs=jobs).tolist() == want
+    assert overlap_counts(sets_without(sh, common), pairs).tolist() == want  # stored sets
 
 
 def test_pair_overlaps_kernel_is_exact_for_unsorted_pairs():
-    from avtaleanalyse.similarity.kernels import pair_overlaps
+    from avtaleanalyse.similarity.kernels import code_table, pair_overlaps
 
-    # sets {0, 1, 2}, {1, 2, 3, 4}, {4}, {} as CSR rows
-    indptr = np.array([0, 3, 7, 8, 8])
-    cols = np.array([0, 1, 2, 1, 2, 3, 4, 4], dtype=np.int32)
-    a = np.array([0, 1, 0, 2, 1, 3, 0])
-    b = np.array([1, 2, 0, 1, 0, 0, 2])
-    out = np.full(len(a), -1, dtype=np.int64)
-    pair_overlaps(indptr, cols, a, b, 5, out)
-    assert out.tolist() == [2, 1, 3, 1, 2, 0, 0]
+    # units [0, 1, 2, 2], [1, 2, 3, 4, 9], [4, 4], [] and 9 excluded:
+    # sets {0, 1, 2}, {1, 2, 3, 4}, {4}, {}
+    offsets = np.array([0, 4, 9, 11, 11])
+    values = np.array([0, 1, 2, 2, 1, 2, 3, 4, 9, 4, 4], dtype=np.uint32)
+    ex = np.array([9], dtype=np.uint32)
+    a = np.array([0, 1, 0, 2, 1, 3, 0, 1, 2])
+    b = np.array([1, 2, 0, 1, 0, 0, 2, 1, 2])
+    out = np.full(len(a), -1, dtype=np.int32)
+    pair_overlaps(values, offsets, a, b, ex, code_table(ex, 4), 4, out)
+    assert out.tolist() == [2, 1, 3, 1, 2, 0, 0, 4, 1]
+    none = np.empty(0, dtype=np.uint32)
+    pair_overlaps(values, offsets, a, b, none, code_table(none, 4), 4, out)
+    assert out.tolist() == [2, 1, 3, 1, 2, 0, 0, 5, 1]  # 9 counts when not excluded
 
 
 def _first_equal_rows_by_numpy(a):
@@ -192,15 +210,11 @@ def test_sort_helpers_equal_numpy():
         uniq, inv = unique_inverse(v)
         u2, i2 = np.unique(v, return_inverse=True)
         assert np.array_equal(uniq, u2) and np.array_equal(inv, i2.ravel())
-        u3, codes = dense_codes(v, chunk=777)  # many chunks, each sorted apart
-        assert codes.dtype == np.int32
-        assert np.array_equal(u3, u2) and np.array_equal(codes, i2.ravel())
         for n_ref in (0, 1, 3, 8, 9, 300, 400):  # 9-300: bitmap pre-filter; 400: sorted search
             ref = np.sort(rng.choice(v, n_ref)) if n_ref else v[:0]
             assert np.array_equal(in_sorted(v, ref, chunk=999), np.isin(v, ref))
             assert np.array_equal(member_mask(v, ref), np.isin(v, ref))
     assert unique_inverse(np.array([], dtype=np.uint32))[1].shape == (0,)
-    assert dense_codes(np.array([], dtype=np.uint32))[1].shape == (0,)
 
 
 def test_candidates_deduplicated_in_steps_equal_at_once(corpus, monkeypatch):
@@ -351,24 +365,6 @@ def test_pairs_already_in_id_order_skip_the_key_sort_with_the_same_result(corpus
     assert not real(pairs[:, ::-1], order)  # a > b
     assert not real(np.repeat(pairs, 2, axis=0), order)  # repeated pairs
     assert not real(pairs, order[::-1])  # rows not in id order
-
-
-def test_component_labels_number_components_as_scipy():
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
-    from avtaleanalyse.similarity.kernels import component_labels
-
-    rng = np.random.default_rng(8)
-    for n, m in ((1, 0), (10, 0), (50, 20), (200, 150), (300, 2000)):
-        a = rng.integers(0, n, m).astype(np.int32)
-        b = rng.integers(0, n, m).astype(np.int32)
-        g = coo_matrix((np.ones(m, dtype=np.int8), (a, b)), shape=(n, n))
-        k, want = connected_components(g, directed=False)
-        got = component_labels(n, a, b)
-        assert got.dtype == np.int32
-        assert np.array_equal(got, want), (n, m)
-        assert int(got.max()) + 1 == k
 
 
 def test_excluded_shingles_are_counted_once_per_unit_however_often_they_recur():

@@ -12,7 +12,6 @@ import numpy as np
 
 __all__ = [
     "code_table",
-    "component_labels",
     "count_distinct_keys",
     "count_holders",
     "distinct_counts",
@@ -21,28 +20,89 @@ __all__ = [
 
 
 @numba.njit(nogil=True, cache=True)
-def pair_overlaps(
-    indptr: np.ndarray, cols: np.ndarray, a: np.ndarray, b: np.ndarray, n_cols: int, out: np.ndarray
-) -> None:  # pragma: no cover - compiled; tested through ``overlap_counts``
-    """``out[k] = |set a[k] ∩ set b[k]|`` for sets in CSR form (``cols[indptr[i]:indptr[i+1]]``).
+def _table_bits(length: int) -> int:  # pragma: no cover - compiled
+    # slots for an open-addressing table at most half full
+    bits = 4
+    while (1 << bits) < 2 * length:
+        bits += 1
+    return bits
 
-    Each distinct ``a[k]`` stamps its columns into a scratch array once; each pair then costs
-    one look-up per column of ``b[k]``. Pairs sorted by ``a`` stamp every set once; unsorted
-    pairs are still exact, only slower.
+
+@numba.njit(nogil=True, cache=True)
+def _is_key(
+    v: np.uint32, keys: np.ndarray, slots: np.ndarray, bits: int
+) -> bool:  # pragma: no cover
+    # whether ``v`` is one of ``keys`` (``slots`` from :func:`code_table`)
+    mask = (1 << bits) - 1
+    h = _slot(v, bits)
+    c = slots[h]
+    while c != -1 and keys[c] != v:
+        h = (h + 1) & mask
+        c = slots[h]
+    return c != -1
+
+
+@numba.njit(nogil=True, cache=True)
+def pair_overlaps(
+    values: np.ndarray,
+    offsets: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray,
+    ex_keys: np.ndarray,
+    ex_slots: np.ndarray,
+    ex_bits: int,
+    out: np.ndarray,
+) -> None:  # pragma: no cover - compiled; tested through ``overlap_counts``
+    """``out[k] = |set(a[k]) ∩ set(b[k])|``, the sets being the distinct values of each
+    unit's ``values[offsets[i]:offsets[i+1]]`` that are not in ``ex_keys`` (``ex_slots``
+    from :func:`code_table`; empty ``ex_keys``: nothing excluded).
+
+    Each distinct ``a[k]`` puts its set into an open-addressing table (at least twice its
+    length, so it stays in cache); each pair then costs one look-up per value of ``b[k]``,
+    and a value counts once per pair however often ``b[k]`` repeats it. Slots are stamped
+    with their unit and the pair that last counted them, so the table is never cleared
+    and unsorted pairs are exact too (only slower: a set is rebuilt whenever ``a`` changes).
+    No set, code or copy of the pairs is made: the memory is the table alone.
     """
-    stamp = np.full(n_cols, -1, np.int32)
+    longest = 0
+    for k in range(len(a)):
+        longest = max(longest, offsets[a[k] + 1] - offsets[a[k]])
+    top = _table_bits(longest)
+    vals = np.zeros(1 << top, np.uint32)
+    owner = np.full(1 << top, -1, np.int64)
+    hit = np.full(1 << top, -1, np.int64)
+    has_ex = len(ex_keys) > 0
     current = -1
+    bits = 4
+    mask = 15
     for k in range(len(a)):
         i = a[k]
         if i != current:
-            for p in range(indptr[i], indptr[i + 1]):
-                stamp[cols[p]] = i
             current = i
+            bits = _table_bits(offsets[i + 1] - offsets[i])
+            mask = (1 << bits) - 1
+            for p in range(offsets[i], offsets[i + 1]):
+                v = values[p]
+                if has_ex and _is_key(v, ex_keys, ex_slots, ex_bits):
+                    continue
+                h = _slot(v, bits)
+                while owner[h] == i and vals[h] != v:
+                    h = (h + 1) & mask
+                if owner[h] != i:
+                    owner[h] = i
+                    vals[h] = v
         j = b[k]
         count = 0
-        for p in range(indptr[j], indptr[j + 1]):
-            if stamp[cols[p]] == i:
-                count += 1
+        for p in range(offsets[j], offsets[j + 1]):
+            v = values[p]
+            h = _slot(v, bits)
+            while owner[h] == i:
+                if vals[h] == v:
+                    if hit[h] != k:
+                        hit[h] = k
+                        count += 1
+                    break
+                h = (h + 1) & mask
         out[k] = count
 
 
@@ -155,38 +215,3 @@ def distinct_counts(
                 vals[h] = v
                 c += 1
         counts[u] = c
-
-
-@numba.njit(nogil=True, cache=True)
-def _root(parent: np.ndarray, v: int) -> int:  # pragma: no cover - compiled
-    while parent[v] != v:
-        parent[v] = parent[parent[v]]  # path halving
-        v = parent[v]
-    return v
-
-
-@numba.njit(nogil=True, cache=True)
-def component_labels(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:  # pragma: no cover
-    """Connected components of the undirected graph on ``n`` nodes with edges ``a[k]–b[k]``:
-    int32 label per node, components numbered in the order of their smallest node (as
-    :func:`scipy.sparse.csgraph.connected_components` numbers them). Union–find: memory
-    is the labels alone, where a sparse matrix of the edges costs about 13 bytes an edge."""
-    parent = np.arange(n, dtype=np.int32)
-    for k in range(len(a)):
-        ra = _root(parent, a[k])
-        rb = _root(parent, b[k])
-        if ra != rb:
-            if ra < rb:
-                parent[rb] = ra
-            else:
-                parent[ra] = rb
-    labels = np.empty(n, dtype=np.int32)
-    label_of_root = np.full(n, -1, dtype=np.int32)
-    nxt = 0
-    for v in range(n):
-        r = _root(parent, v)
-        if label_of_root[r] == -1:
-            label_of_root[r] = nxt
-            nxt += 1
-        labels[v] = label_of_root[r]
-    return labels

@@ -106,23 +106,6 @@ def unique_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return a[flag], inv
 
 
-def dense_codes(values: np.ndarray, *, chunk: int = 1 << 22) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted distinct values and the int32 index of each input value among them.
-
-    :func:`unique_inverse` with int32 codes and temporaries of one ``chunk`` at a time
-    (each chunk is sorted before it is looked up, so the search stays in cache).
-    """
-    v = np.asarray(values)
-    uniq = sorted_unique(v)
-    if len(uniq) >= 2**31:
-        raise ValueError("more distinct values than int32 codes")
-    codes = np.empty(len(v), dtype=np.int32)
-    for s in range(0, len(v), chunk):
-        order, sv = sort_with_order(v[s : s + chunk])
-        codes[s + order] = np.searchsorted(uniq, sv)
-    return uniq, codes
-
-
 def sort_with_order(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """A sorting permutation of ``v`` and ``v`` sorted (ties in any order).
 
