@@ -29,17 +29,17 @@ def _table_bits(length: int) -> int:  # pragma: no cover - compiled
 
 
 @numba.njit(nogil=True, cache=True)
-def _is_key(
+def _key_index(
     v: np.uint32, keys: np.ndarray, slots: np.ndarray, bits: int
-) -> bool:  # pragma: no cover
-    # whether ``v`` is one of ``keys`` (``slots`` from :func:`code_table`)
+) -> int:  # pragma: no cover
+    # index of ``v`` in ``keys`` (``slots`` from :func:`code_table`), -1 if absent
     mask = (1 << bits) - 1
     h = _slot(v, bits)
     c = slots[h]
     while c != -1 and keys[c] != v:
         h = (h + 1) & mask
         c = slots[h]
-    return c != -1
+    return c
 
 
 @numba.njit(nogil=True, cache=True)
@@ -83,7 +83,7 @@ def pair_overlaps(
             mask = (1 << bits) - 1
             for p in range(offsets[i], offsets[i + 1]):
                 v = values[p]
-                if has_ex and _is_key(v, ex_keys, ex_slots, ex_bits):
+                if has_ex and _key_index(v, ex_keys, ex_slots, ex_bits) != -1:
                     continue
                 h = _slot(v, bits)
                 while owner[h] == i and vals[h] != v:
@@ -140,16 +140,10 @@ def count_holders(
     """``counts[c] += 1`` for every unit of ``units`` (distinct) whose sequence
     ``seq[offsets[u]:offsets[u+1]]`` holds ``keys[c]`` at least once (``slots`` from
     :func:`code_table`)."""
-    mask = (1 << bits) - 1
     last = np.full(len(keys), -1, np.int64)
     for u in units:
         for p in range(offsets[u], offsets[u + 1]):
-            v = seq[p]
-            h = _slot(v, bits)
-            c = slots[h]
-            while c != -1 and keys[c] != v:
-                h = (h + 1) & mask
-                c = slots[h]
+            c = _key_index(seq[p], keys, slots, bits)
             if c != -1 and last[c] != u:
                 last[c] = u
                 counts[c] += 1
@@ -166,16 +160,10 @@ def count_distinct_keys(
 ) -> None:  # pragma: no cover - compiled; tested through ``sets_without``
     """``counts[u]`` = how many distinct values of ``keys`` unit ``u``'s sequence
     ``seq[offsets[u]:offsets[u+1]]`` holds (``slots`` from :func:`code_table`)."""
-    mask = (1 << bits) - 1
     last = np.full(len(keys), -1, np.int64)
     for u in range(len(offsets) - 1):
         for p in range(offsets[u], offsets[u + 1]):
-            v = seq[p]
-            h = _slot(v, bits)
-            c = slots[h]
-            while c != -1 and keys[c] != v:
-                h = (h + 1) & mask
-                c = slots[h]
+            c = _key_index(seq[p], keys, slots, bits)
             if c != -1 and last[c] != u:
                 last[c] = u
                 counts[u] += 1
@@ -193,16 +181,11 @@ def distinct_counts(
     longest = 0
     for u in range(n):
         longest = max(longest, offsets[u + 1] - offsets[u])
-    top = 4
-    while (1 << top) < 2 * longest:
-        top += 1
+    top = _table_bits(longest)
     vals = np.zeros(1 << top, np.uint32)
     owner = np.full(1 << top, -1, np.int64)
     for u in range(n):
-        length = offsets[u + 1] - offsets[u]
-        bits = 4
-        while (1 << bits) < 2 * length:
-            bits += 1
+        bits = _table_bits(offsets[u + 1] - offsets[u])
         mask = (1 << bits) - 1
         c = 0
         for p in range(offsets[u], offsets[u + 1]):
