@@ -217,23 +217,43 @@ def test_sort_helpers_equal_numpy():
     assert unique_inverse(np.array([], dtype=np.uint32))[1].shape == (0,)
 
 
-def test_candidates_deduplicated_in_steps_equal_at_once(corpus, monkeypatch):
+def _bucket_pairs_by_python(keys, valid=None, max_bucket=20_000):
+    rows = range(len(keys)) if valid is None else np.flatnonzero(valid).tolist()
+    pairs = set()
+    for k in range(keys.shape[1]):
+        buckets = {}
+        for i in rows:
+            buckets.setdefault(int(keys[i, k]), []).append(i)
+        for members in buckets.values():
+            if 2 <= len(members) <= max_bucket:
+                pairs.update((a, b) for x, a in enumerate(members) for b in members[x + 1 :])
+    return sorted(pairs)
+
+
+def test_candidates_equal_every_pair_of_bucket_mates_once(corpus):
     _, sh = corpus
     sig = signatures(sh)
     b, r = lsh_params(0.3, sig.shape[1])
     keys = band_keys(sig, bands=b, rows=r)
-    once = pairs_from_band_keys(keys)
-    monkeypatch.setattr(cand_mod, "_DEDUP_AT", 1)
-    stepwise = pairs_from_band_keys(keys)
-    assert np.array_equal(once, stepwise)
-    # int32 rows, written chunk by chunk from the pair codes
-    assert once.dtype == np.int32 and len(once) > 100
-    assert (once[:, 0] < once[:, 1]).all()
-    codes = once[:, 0].astype(np.int64) * len(sh) + once[:, 1]
-    assert (np.diff(codes) > 0).all()  # sorted, distinct
-    monkeypatch.setattr(cand_mod, "_CHUNK", 7)
-    assert np.array_equal(pairs_from_band_keys(keys), once)
+    want = _bucket_pairs_by_python(keys)
+    assert len(want) > 100
+    for jobs in (1, 2, 3):
+        got = pairs_from_band_keys(keys, n_jobs=jobs)
+        assert got.dtype == np.int32 and got.shape == (len(want), 2)
+        assert [tuple(x) for x in got.tolist()] == want, jobs  # sorted, distinct, i < j
+    # rows left out, and buckets too large to count (a guard the section pairs use)
+    valid = np.arange(len(sh)) % 3 != 1
+    got = pairs_from_band_keys(keys, valid=valid, max_bucket=4)
+    want = _bucket_pairs_by_python(keys, valid, 4)
+    assert want != _bucket_pairs_by_python(keys, valid)
+    assert [tuple(x) for x in got.tolist()] == want
     assert pairs_from_band_keys(keys[:1]).shape == (0, 2)
+    assert pairs_from_band_keys(keys, valid=np.zeros(len(sh), bool)).shape == (0, 2)
+    # the same pair key in two bands is one candidate: all keys equal, every pair once
+    same = np.zeros((6, 4), dtype=np.uint64)
+    assert pairs_from_band_keys(same).tolist() == [
+        [i, j] for i in range(6) for j in range(i + 1, 6)
+    ]
     # keys from whole uint64 signatures equal keys from column-by-column conversion
     assert np.array_equal(band_keys(sig.astype(np.uint64), bands=b, rows=r), keys)
 

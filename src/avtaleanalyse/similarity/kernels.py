@@ -11,6 +11,8 @@ import numba
 import numpy as np
 
 __all__ = [
+    "band_pair_counts",
+    "band_pairs",
     "code_table",
     "count_distinct_keys",
     "count_holders",
@@ -198,3 +200,60 @@ def distinct_counts(
                 vals[h] = v
                 c += 1
         counts[u] = c
+
+
+@numba.njit(nogil=True, cache=True)
+def _bucket_neighbours(
+    members: np.ndarray, pos: np.ndarray, end: np.ndarray, r: int, mark: np.ndarray, buf: np.ndarray
+) -> int:  # pragma: no cover - compiled
+    # the distinct rows q > r that share a bucket with r in some band, written to buf;
+    # within a bucket the members ascend, so those after r's own place are the q > r
+    c = 0
+    for k in range(members.shape[0]):
+        for t in range(pos[k, r] + 1, end[k, r]):
+            q = members[k, t]
+            if mark[q] != r:
+                mark[q] = r
+                buf[c] = q
+                c += 1
+    return c
+
+
+@numba.njit(nogil=True, cache=True)
+def band_pair_counts(
+    members: np.ndarray, pos: np.ndarray, end: np.ndarray, lo: int, hi: int, counts: np.ndarray
+) -> None:  # pragma: no cover - compiled; tested through ``pairs_from_band_keys``
+    """``counts[r]`` for rows ``lo <= r < hi``: how many rows ``q > r`` share a bucket with
+    ``r`` in at least one band. Band ``k`` lists its rows bucket by bucket, ascending
+    within a bucket (``members[k]``); row ``r`` stands at ``pos[k, r]`` and its bucket ends
+    at ``end[k, r]`` (``end <= pos + 1``: no bucket that counts)."""
+    m = members.shape[1]
+    mark = np.full(m, -1, np.int64)
+    buf = np.empty(m, np.int64)
+    for r in range(lo, hi):
+        counts[r] = _bucket_neighbours(members, pos, end, r, mark, buf)
+
+
+@numba.njit(nogil=True, cache=True)
+def band_pairs(
+    members: np.ndarray,
+    pos: np.ndarray,
+    end: np.ndarray,
+    lo: int,
+    hi: int,
+    offsets: np.ndarray,
+    rows: np.ndarray,
+    out: np.ndarray,
+) -> None:  # pragma: no cover - compiled; tested through ``pairs_from_band_keys``
+    """The pairs :func:`band_pair_counts` counted, for rows ``lo <= r < hi``: row ``r``'s
+    go to ``out[offsets[r]:offsets[r+1]]`` as ``(rows[r], rows[q])``, ascending in ``q``."""
+    m = members.shape[1]
+    mark = np.full(m, -1, np.int64)
+    buf = np.empty(m, np.int64)
+    for r in range(lo, hi):
+        c = _bucket_neighbours(members, pos, end, r, mark, buf)
+        got = np.sort(buf[:c])
+        o = offsets[r]
+        for t in range(c):
+            out[o + t, 0] = rows[r]
+            out[o + t, 1] = rows[got[t]]

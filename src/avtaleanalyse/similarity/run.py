@@ -330,7 +330,11 @@ def _section_pairs_of(
     first, reps, rep_sig = grouped.first, grouped.reps, grouped.signatures
     b, r = lsh_params(max(p.lsh_threshold, p.section_min_jaccard - 0.2), p.num_perm)
     cand = reps[
-        pairs_from_band_keys(band_keys(rep_sig, bands=b, rows=r), max_bucket=p.section_max_bucket)
+        pairs_from_band_keys(
+            band_keys(rep_sig, bands=b, rows=r),
+            max_bucket=p.section_max_bucket,
+            n_jobs=p.n_jobs,
+        )
     ]
     if doc_rows is None:
         doc_of = secs[schema.DOC_ID].astype(str).to_numpy()[valid_idx]
@@ -506,7 +510,9 @@ def similarity_tables(
     lap("boilerplate")
     sig = signatures(shx, num_perm=p.num_perm, seed=p.seed)
     lap("signatures")
-    cand = lsh_candidates(sig, threshold=p.lsh_threshold, valid=shx.set_sizes() > 0)
+    cand = lsh_candidates(
+        sig, threshold=p.lsh_threshold, valid=shx.set_sizes() > 0, n_jobs=p.n_jobs
+    )
     lap("candidates")
     # overlaps as row indices: ids, measures and MinHash estimates are built only for the
     # reported pairs (the families read every candidate, tens of millions at 100k)
