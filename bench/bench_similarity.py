@@ -8,7 +8,9 @@
    families → prototypes → indices) at 1k and 10k documents, and 100k with ``--full``:
    wall time and peak memory (the high-water RSS of a fresh subprocess per size, reading
    the corpus included; ``seconds`` is the stage, ``read_seconds`` the read, which
-   includes locating the sections in their documents), with the base cost apart: the peak while reading the corpus and
+   includes locating the sections in their documents; since 24 Nov 2026 the stage writes
+   each table, as the command does, to a scratch folder when it is final, and
+   ``write_seconds`` is the part of ``seconds`` spent writing), with the base cost apart: the peak while reading the corpus and
    the memory the read documents hold, the peak of the stage itself, and the largest
    sampled RSS of each step (Linux; the child's own ``VmHWM``, since ``ru_maxrss`` of a
    child includes the parent's peak). With ``--n-jobs`` above 1 the stage forks worker
@@ -200,7 +202,8 @@ def bench_recall(n_docs: int = 2000, thresholds=(0.3, 0.4, 0.5, 0.6)) -> dict:
 _CHILD = r"""
 import json, os, resource, sys, threading, time
 import pandas as pd
-from avtaleanalyse.similarity.run import SimilarityParams, similarity_tables
+import shutil, tempfile
+from avtaleanalyse.similarity.run import SimilarityParams, TableWriter, similarity_tables
 
 
 def rss_mb(field="VmRSS"):
@@ -280,9 +283,14 @@ can_reset = reset_peak()
 stop = threading.Event()
 sampler = threading.Thread(target=sample, args=(stop,), daemon=True)
 sampler.start()
+# as the command runs it: each table written (to a scratch folder) once it is final
+out_dir = tempfile.mkdtemp(prefix="bench-similarity-")
+writer = TableWriter(out_dir)
 t = time.perf_counter()
-tables = similarity_tables(docs, secs, params=params, spans=spans)
+tables = similarity_tables(docs, secs, params=params, spans=spans, sink=writer)
+writer.commit(tables["_counts"], params)
 wall = time.perf_counter() - t
+shutil.rmtree(out_dir)
 stop.set()
 sampler.join()
 stage_peak = rss_mb("VmHWM") if can_reset else None
@@ -315,9 +323,9 @@ print(json.dumps({"documents": len(docs), "seconds": wall, "read_seconds": t_rea
                   "read_peak_rss_mb": read_peak, "rss_after_read_mb": rss_read,
                   "stage_peak_rss_mb": stage_peak, "sample_interval": INTERVAL,
                   "memory_samples": len(samples),
-                  "pairs": len(tables["pairs"]),
+                  "write_seconds": writer.seconds, "pairs": writer.rows["pairs"],
                   "candidates": int(tables["_counts"].set_index("what").at["candidates", "n"]),
-                  "families": int(tables["families"]["family_id"].nunique()),
+                  "families": writer.rows["prototypes"],  # one prototype a family
                   "steps": steps, "step_max_rss_mb": step_rss,
                   "step_max_tree_pss_mb": step_tree}))
 """

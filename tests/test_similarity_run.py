@@ -183,3 +183,52 @@ def test_freed_memory_is_given_back_between_steps():
     for b in blocks[-10:]:
         libc.free(b)
     assert before - after > 100_000  # over 100 MB of the 200 MB freed returned
+
+
+def test_tables_are_written_as_they_are_finished_and_a_failed_run_keeps_the_old_ones(
+    tmp_path, monkeypatch
+):
+    from avtaleanalyse.similarity import run
+    from avtaleanalyse.similarity.run import SimilarityParams, similarity_tables
+
+    _write_corpus(tmp_path / "corpus")
+    out = tmp_path / "out"
+    argv = ["similarity", "--corpus", str(tmp_path / "corpus"), "--out", str(out)]
+    assert cli.main(argv) == 0
+    before = {f.name: f.read_bytes() for f in out.iterdir()}
+    assert "pairs.parquet" in before and "parameters.json" in before
+    assert not (out / run.TableWriter.STAGING).exists()
+
+    # the stage hands each table over when it is final, before the later steps run
+    docs = read_table(tmp_path / "corpus" / schema.DOCUMENTS_FILE)
+    seen: list[tuple[str, bool]] = []
+    real = run.knowledge_transfer_pairs
+
+    def watch(*a, **k):
+        seen.append(("delavtale6 starts", True))
+        return real(*a, **k)
+
+    monkeypatch.setattr(run, "knowledge_transfer_pairs", watch)
+    got: dict[str, pd.DataFrame] = {}
+    p = SimilarityParams(sections=False)
+    kept = similarity_tables(
+        docs, params=p, sink=lambda name, t: (seen.append((name, True)), got.__setitem__(name, t))
+    )
+    names = [n for n, _ in seen]
+    assert names.index("pairs") < names.index("delavtale6 starts")
+    assert names.index("prototypes") < names.index("delavtale6 starts")
+    assert set(kept) == {"timings", "_counts"}  # nothing held to the end
+    whole = similarity_tables(docs, params=p)
+    assert set(got) == set(whole) - {"timings", "_counts"}
+    for name, table in whole.items():
+        if name not in ("timings", "_counts"):
+            pd.testing.assert_frame_equal(got[name], table)
+
+    # a run that fails after some tables were written leaves the first run's files alone
+    def fail(*a, **k):
+        raise RuntimeError("interrupted")
+
+    monkeypatch.setattr(run, "knowledge_transfer_pairs", fail)
+    with pytest.raises(RuntimeError, match="interrupted"):
+        cli.main([*argv, "--seed", "7"])
+    assert {f.name: f.read_bytes() for f in out.iterdir()} == before

@@ -13,8 +13,10 @@ import ctypes
 import functools
 import hashlib
 import logging
+import os
+import shutil
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -71,6 +73,8 @@ __all__ = ["SimilarityParams", "add_arguments", "main", "shingle_corpus", "simil
 log = logging.getLogger(__name__)
 
 SECTION_A, SECTION_B = "section_a", "section_b"
+#: Receives each output table of :func:`similarity_tables` when it is final.
+TableSink = Callable[[str, pd.DataFrame], None]
 
 
 @dataclass(frozen=True)
@@ -453,6 +457,7 @@ def similarity_tables(
     params: SimilarityParams | None = None,
     national_text: str | None = None,
     spans: Spans | None = None,
+    sink: TableSink | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Run the whole similarity stage on in-memory tables (no disk access).
 
@@ -464,16 +469,29 @@ def similarity_tables(
     ``text`` (it is cut from the document's where needed). Without it the sections are
     located here, by their ``text``.
 
+    ``sink``: called as ``sink(name, table)`` with each output table as soon as it is
+    final (e.g. a :class:`TableWriter`); the stage then drops it instead of holding it to
+    the end (at 100k documents the tables finished before the section pairs are over
+    1 GB). Without it every table is returned.
+
     Returns
     -------
     dict of str to pandas.DataFrame
         Keys ``pairs``, ``families``, ``prototypes``, ``standardisation``,
         ``standardisation_summary``, ``adaptations``, ``section_pairs``,
-        ``delavtale6_pairs``, ``delavtale6_summary``, and ``timings`` (seconds per step).
+        ``section_groups``, ``delavtale6_pairs``, ``delavtale6_summary`` (only without
+        ``sink``), ``timings`` (seconds per step) and ``_counts``.
     """
     p = params or SimilarityParams()
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
+    results: dict[str, pd.DataFrame] = {}
+
+    def emit(name: str, table: pd.DataFrame) -> None:
+        if sink is None:
+            results[name] = table
+        else:
+            sink(name, table)
 
     def lap(name: str) -> None:
         nonlocal t0
@@ -535,7 +553,7 @@ def similarity_tables(
         method=p.family_linkage,
     )
     del fam_a, fam_b, fam_sim
-    pairs = reported.to_frame(sig, rows=False)
+    emit("pairs", reported.to_frame(sig, rows=False))
     del reported, sig
     _release_arrow_memory()  # what building the id columns left in Arrow's pool
     lap("families")
@@ -567,7 +585,11 @@ def similarity_tables(
         min_local_run=p.local_min_tokens,
         n_jobs=p.n_jobs,
     )
-    summary = aggregate_indices(idx, docs)
+    emit("families", fams.merge(idx[[schema.DOC_ID, "local_share"]], on=schema.DOC_ID, how="left"))
+    emit("standardisation", idx)
+    emit("standardisation_summary", aggregate_indices(idx, docs))
+    n_national = len(national)
+    del idx
     lap("indices")
     adapt = (
         local_adaptations(
@@ -585,6 +607,8 @@ def similarity_tables(
         if p.adaptations
         else pd.DataFrame()
     )
+    emit("adaptations", adapt)
+    del adapt
     lap("adaptations")
     # prototype texts for families with a consensus
     row = {d: i for i, d in enumerate(sh.ids.astype(str))}
@@ -614,8 +638,13 @@ def similarity_tables(
     ptable["in_national_model"] = [
         int(member_mask(protos.sets[f], national).sum()) for f in ptable[schema.FAMILY_ID]
     ]
+    emit("prototypes", ptable)
+    del ptable, texts, national
     lap("prototypes")
     kt = knowledge_transfer_pairs(docs, sh)
+    emit("delavtale6_pairs", kt)
+    emit("delavtale6_summary", within_across_summary(kt))
+    del kt
     lap("delavtale6")
     secpairs = secgroups = None
     if p.sections and sections is not None and spans is not None:
@@ -626,27 +655,18 @@ def similarity_tables(
         del units
     elif p.sections and sections is not None:  # no sections: empty tables
         secpairs, secgroups = _section_pairs(docs, sections, p, boiler)
+    emit("section_pairs", secpairs if secpairs is not None else pd.DataFrame())
+    emit("section_groups", secgroups if secgroups is not None else pd.DataFrame())
+    del secpairs, secgroups
     lap("sections")
-    fams = fams.merge(idx[[schema.DOC_ID, "local_share"]], on=schema.DOC_ID, how="left")
-    return {
-        "pairs": pairs,
-        "families": fams,
-        "prototypes": ptable,
-        "standardisation": idx,
-        "standardisation_summary": summary,
-        "adaptations": adapt,
-        "section_pairs": secpairs if secpairs is not None else pd.DataFrame(),
-        "section_groups": secgroups if secgroups is not None else pd.DataFrame(),
-        "delavtale6_pairs": kt,
-        "delavtale6_summary": within_across_summary(kt),
-        "timings": pd.DataFrame({"step": list(timings), "seconds": list(timings.values())}),
-        "_counts": pd.DataFrame(
-            {
-                "what": ["documents", "candidates", "boilerplate_shingles", "national_shingles"],
-                "n": [len(docs), n_candidates, len(boiler), len(national)],
-            }
-        ),
-    }
+    results["timings"] = pd.DataFrame({"step": list(timings), "seconds": list(timings.values())})
+    results["_counts"] = pd.DataFrame(
+        {
+            "what": ["documents", "candidates", "boilerplate_shingles", "national_shingles"],
+            "n": [len(docs), n_candidates, len(boiler), n_national],
+        }
+    )
+    return results
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -741,6 +761,74 @@ def params_from_args(args: argparse.Namespace) -> SimilarityParams:
     )
 
 
+class TableWriter:
+    """Writes the stage's tables as they are finished: a ``sink`` for
+    :func:`similarity_tables`, so the stage need not hold them all to the end.
+
+    The tables go into a staging folder inside ``out`` (each written atomically, sorted
+    by its key); :meth:`commit` adds ``parameters.json`` and moves them all into ``out``.
+    A run that stops before (error, interruption) leaves the tables of the previous run
+    in ``out`` untouched; its staging folder is removed by :meth:`discard` or by the
+    next run.
+    """
+
+    STAGING = ".similarity-partial"
+
+    def __init__(self, out: str | Path) -> None:
+        self.out = Path(out)
+        self.staging = self.out / self.STAGING
+        if self.staging.exists():
+            shutil.rmtree(self.staging)
+        self.staging.mkdir(parents=True)
+        self.rows: dict[str, int] = {}
+        self.seconds = 0.0
+
+    def __call__(self, name: str, table: pd.DataFrame) -> None:
+        """Write one table (``delavtale6_summary`` as CSV; an empty table without
+        columns, such as the adaptations when they are off, is not written)."""
+        from avtaleanalyse.io import write_csv, write_table
+
+        t = time.perf_counter()
+        self.rows[name] = len(table)
+        if name == "delavtale6_summary":
+            write_csv(table, self.staging / "delavtale6_summary.csv")
+        elif name in _SORT and not (table.empty and not len(table.columns)):
+            sort = [c for c in _SORT[name] if c in table]
+            write_table(table, self.staging / f"{name}.parquet", sort_by=sort)
+        self.seconds += time.perf_counter() - t
+
+    def commit(
+        self,
+        counts: pd.DataFrame,
+        params: SimilarityParams,
+        *,
+        national_model_file: Path | None = None,
+    ) -> None:
+        """Write ``parameters.json`` (parameters, datasketch version, ``counts``) and move
+        every staged file into ``out``."""
+        from avtaleanalyse.io import provenance, write_json
+
+        prov = provenance(stage="similarity", parameters={**asdict(params), "scheme": SCHEME})
+        prov["national_model"] = (
+            {
+                "source": "file",
+                "file": national_model_file.name,
+                "sha256": hashlib.sha256(national_model_file.read_bytes()).hexdigest(),
+            }
+            if national_model_file is not None
+            else {"source": "shared", "min_trusts": params.national_min_trusts}
+        )
+        prov["counts"] = dict(zip(counts["what"], map(int, counts["n"]), strict=True))
+        write_json(prov, self.staging / schema.PARAMETERS_FILE)
+        for f in sorted(self.staging.iterdir()):
+            os.replace(f, self.out / f.name)
+        self.staging.rmdir()
+
+    def discard(self) -> None:
+        """Remove the staging folder (after a failed run)."""
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
 def write_outputs(
     tables: Mapping[str, pd.DataFrame],
     out: Path,
@@ -748,32 +836,12 @@ def write_outputs(
     *,
     national_model_file: Path | None = None,
 ) -> None:
-    """Write the tables and ``parameters.json`` (parameters, datasketch version, counts)."""
-    from avtaleanalyse.io import provenance, write_csv, write_json, write_table
-
-    out.mkdir(parents=True, exist_ok=True)
-    for name, sort in _SORT.items():
-        df = tables.get(name)
-        if df is None:
-            continue
-        if df.empty and not len(df.columns):
-            continue
-        write_table(df, out / f"{name}.parquet", sort_by=[c for c in sort if c in df])
-    write_csv(tables["delavtale6_summary"], out / "delavtale6_summary.csv")
-    prov = provenance(stage="similarity", parameters={**asdict(params), "scheme": SCHEME})
-    prov["national_model"] = (
-        {
-            "source": "file",
-            "file": national_model_file.name,
-            "sha256": hashlib.sha256(national_model_file.read_bytes()).hexdigest(),
-        }
-        if national_model_file is not None
-        else {"source": "shared", "min_trusts": params.national_min_trusts}
-    )
-    prov["counts"] = dict(
-        zip(tables["_counts"]["what"], map(int, tables["_counts"]["n"]), strict=True)
-    )
-    write_json(prov, out / schema.PARAMETERS_FILE)
+    """Write the tables returned by :func:`similarity_tables` and ``parameters.json``."""
+    writer = TableWriter(out)
+    for name in (*_SORT, "delavtale6_summary"):
+        if name in tables:
+            writer(name, tables[name])
+    writer.commit(tables["_counts"], params, national_model_file=national_model_file)
 
 
 #: The columns of the corpus tables the stage reads (``raw_text`` and the other columns of
@@ -850,16 +918,26 @@ def main(args: argparse.Namespace) -> int:
     params = params_from_args(args)
     nat_file = getattr(args, "national_model", None)
     national_text = Path(nat_file).read_text(encoding="utf-8") if nat_file else None
-    tables = similarity_tables(
-        documents, sections, params=params, national_text=national_text, spans=spans
-    )
-    write_outputs(tables, Path(args.out), params, national_model_file=nat_file)
-    t = tables["timings"]
+    writer = TableWriter(args.out)
+    try:
+        tables = similarity_tables(
+            documents,
+            sections,
+            params=params,
+            national_text=national_text,
+            spans=spans,
+            sink=writer,
+        )
+        writer.commit(tables["_counts"], params, national_model_file=nat_file)
+    except BaseException:
+        writer.discard()
+        raise
     log.info(
-        "similarity: %d documents, %d pairs, %d families in %.1f s",
+        "similarity: %d documents, %d pairs, %d prototypes in %.1f s (%.1f s writing)",
         len(documents),
-        len(tables["pairs"]),
-        tables["families"][schema.FAMILY_ID].nunique(),
-        float(t["seconds"].sum()),
+        writer.rows.get("pairs", 0),
+        writer.rows.get("prototypes", 0),
+        float(tables["timings"]["seconds"].sum()),
+        writer.seconds,
     )
     return 0
