@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import random
 
@@ -31,6 +32,7 @@ from avtaleanalyse.similarity.spans import (
     span_shingles,
     span_texts,
 )
+from avtaleanalyse.similarity.synthetic import synthetic_corpus
 
 MUNIS = np.array(["Stord", "Kvinnherad"], dtype=object)
 # words and party names of many shapes (two-word names, a trust with and without "HF",
@@ -378,3 +380,21 @@ def test_similarity_tables_with_located_sections_equal_those_with_their_texts(
         pd.testing.assert_frame_equal(a[name], b[name])
     with pytest.raises(ValueError, match="spans for"):
         similarity_tables(docs, secs.iloc[:-1], params=p, spans=spans)
+
+
+def test_units_kept_in_place_equal_a_copy():
+    from avtaleanalyse.similarity.run import _keep_units
+
+    docs, _ = synthetic_corpus(n_trusts=2, n_agreements=2, n_municipalities=4, seed=3)
+    sh = shingle_partition(docs, common_form=False).without_sets()
+    sh = dataclasses.replace(sh, set_offsets=None, marks=None, mark_offsets=None)
+    rng = np.random.default_rng(5)
+    for keep in (np.arange(len(sh)), np.flatnonzero(rng.random(len(sh)) < 0.4), [len(sh) - 1]):
+        want = sh.take(keep)
+        spent = dataclasses.replace(sh, seq=sh.seq.copy())  # the buffer is reused
+        got = _keep_units(spent, keep)
+        assert np.shares_memory(got.seq, spent.seq)
+        for name in ("ids", "seq_offsets", "seq", "n_tokens"):
+            assert np.array_equal(getattr(got, name), getattr(want, name)), name
+    with pytest.raises(ValueError):
+        _keep_units(sh, [2, 1])
