@@ -270,6 +270,9 @@ from avtaleanalyse.similarity.run import read_inputs
 t_read = time.perf_counter()
 # as the similarity command reads the corpus: the sections are located while they are read
 docs, secs, spans = read_inputs(sys.argv[1])
+# as the command: the texts parked, unpacked by the stage where a step reads them
+from avtaleanalyse.similarity.parked import park_texts
+docs, texts = park_texts(docs)
 t_read = time.perf_counter() - t_read
 read_peak = rss_mb("VmHWM")  # this process's own peak so far: reading the corpus
 rss_read = rss_mb()
@@ -287,7 +290,8 @@ sampler.start()
 out_dir = tempfile.mkdtemp(prefix="bench-similarity-")
 writer = TableWriter(out_dir)
 t = time.perf_counter()
-tables = similarity_tables(docs, secs, params=params, spans=spans, sink=writer)
+tables = similarity_tables(docs, secs, params=params, spans=spans, sink=writer,
+                            texts=texts)
 writer.commit(tables["_counts"], params)
 wall = time.perf_counter() - t
 shutil.rmtree(out_dir)

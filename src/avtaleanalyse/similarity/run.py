@@ -45,6 +45,7 @@ from avtaleanalyse.similarity.families import (
 )
 from avtaleanalyse.similarity.indices import aggregate_indices, document_indices
 from avtaleanalyse.similarity.minhash import SCHEME, pair_minhash_jaccard, signatures
+from avtaleanalyse.similarity.parked import ParkedTexts, park_texts
 from avtaleanalyse.similarity.prototypes import (
     family_prototypes,
     national_from_text,
@@ -260,11 +261,13 @@ def _section_units(
     *,
     doc_shingles: Shingled | None = None,
     spans: Spans | None = None,
+    parked: ParkedTexts | None = None,
 ) -> tuple[pd.DataFrame, Shingled, np.ndarray | None]:
     """The sections sorted by id, the shingles of those that take part (long enough
     and not all boilerplate, ``exclude`` left out of their sets), their positions among
     the sorted sections, and each one's document row (``None`` without ``doc_shingles``
     and ``spans``): the part of :func:`_section_pairs` that needs the documents' shingles.
+    Without a ``text`` column in ``documents`` their texts are taken from ``parked``.
 
     The shingles of the sections left out are dropped by moving the others' within one
     buffer (:func:`_keep_units`), not by a copy: at 100k seed-scaled demo documents
@@ -294,7 +297,7 @@ def _section_units(
             order,
             p,
             section_texts=sections[schema.TEXT].array if schema.TEXT in sections else None,
-            doc_texts=documents[schema.TEXT].array,
+            doc_texts=documents[schema.TEXT].array if schema.TEXT in documents else parked,
             doc_meta=documents[[schema.DOC_ID, *meta_cols]],
         )
         doc_rows = spans.rows[order]
@@ -409,7 +412,7 @@ def _section_shingles(
     p: SimilarityParams,
     *,
     section_texts: Sequence[str] | None = None,
-    doc_texts: Sequence[str] | None = None,
+    doc_texts: Sequence[str] | ParkedTexts | None = None,
     doc_meta: pd.DataFrame | None = None,
 ) -> Shingled:
     """Shingles of the sections ``secs`` (``order``: their rows in the spans' order).
@@ -424,6 +427,9 @@ def _section_shingles(
     rest = np.flatnonzero(~ok)
     log.info("sections: %d of %d read from their documents' shingles", int(ok.sum()), len(ok))
     if len(rest):
+        if isinstance(doc_texts, ParkedTexts):  # only the documents of these sections
+            rows = spans.rows[rest]
+            doc_texts = doc_texts.pick(rows[rows >= 0])
         texts = span_texts(doc_texts, spans, rest) if doc_texts is not None else [None] * len(rest)
         for k, i in enumerate(rest.tolist()):
             if texts[k] is None:
@@ -486,6 +492,7 @@ def similarity_tables(
     national_text: str | None = None,
     spans: Spans | None = None,
     sink: TableSink | None = None,
+    texts: ParkedTexts | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Run the whole similarity stage on in-memory tables (no disk access).
 
@@ -496,6 +503,12 @@ def similarity_tables(
     :func:`read_inputs` locates them while reading; the sections found there then need no
     ``text`` (it is cut from the document's where needed). Without it the sections are
     located here, by their ``text``.
+
+    ``texts``: the documents' texts parked (:func:`~avtaleanalyse.similarity.parked.
+    park_texts`), ``documents`` then without a ``text`` column: the stage unpacks them for
+    the steps that read them and drops them for the others (candidates, verification,
+    families, the delavtale 6 pairs and the section pairs), so that the caller's table does
+    not hold them throughout.
 
     ``sink``: called as ``sink(name, table)`` with each output table as soon as it is
     final (e.g. a :class:`TableWriter`); the stage then drops it instead of holding it to
@@ -530,6 +543,17 @@ def similarity_tables(
 
     # internal order is irrelevant (outputs are sorted when written); no copy of the texts
     docs = documents.reset_index(drop=True)
+    if texts is not None:
+        if schema.TEXT in docs or texts.n_rows != len(docs):
+            raise ValueError("parked texts go with documents of as many rows and no text")
+
+    def unpacked(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame if texts is None else frame.assign(**{schema.TEXT: texts.load().array})
+
+    def parked(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame if texts is None else frame.drop(columns=[schema.TEXT])
+
+    docs = unpacked(docs)
     _release_arrow_memory()  # what reading the tables left in Arrow's pool
     # the sections' ends become marks of the documents: their shingles are read from
     # the documents' instead of shingling every section again (spans.py)
@@ -548,6 +572,7 @@ def similarity_tables(
         keep_sets=False,  # sets are built once, boilerplate removed (bounded memory)
         cuts=None if spans is None else cuts_per_unit(spans, len(docs)),
     )
+    docs = parked(docs)  # candidates, verification and families do not read the texts
     lap("shingles")
     boiler = boilerplate_shingles(
         sh, max_df=p.boilerplate_max_df, min_documents=p.boilerplate_min_documents, seed=p.seed
@@ -584,6 +609,7 @@ def similarity_tables(
     emit("pairs", reported.to_frame(sig, rows=False))
     del reported, sig
     _release_arrow_memory()  # what building the id columns left in Arrow's pool
+    docs = unpacked(docs)
     lap("families")
     protos = family_prototypes(sh, fams, docs, majority=p.prototype_majority)
     # text in the prototypes of >= national_min_trusts trusts is never local; it is the
@@ -642,15 +668,15 @@ def similarity_tables(
     row = {d: i for i, d in enumerate(sh.ids.astype(str))}
     meta = docs.set_index(schema.DOC_ID)
     ptable = protos.table.copy()
-    texts = []
+    proto_texts = []
     for fam, base in zip(ptable[schema.FAMILY_ID], ptable["base_doc_id"], strict=True):
         cons = protos.sets[fam]
         if not len(cons) or not p.adaptations:
-            texts.append(None)
+            proto_texts.append(None)
             continue
         r = row[base]
         m = meta.loc[base]
-        texts.append(
+        proto_texts.append(
             prototype_text(
                 str(m[schema.TEXT] or ""),
                 sh.seq_of(r),
@@ -662,12 +688,16 @@ def similarity_tables(
                 common_form=p.common_form,
             )
         )
-    ptable[schema.TEXT] = texts
+    ptable[schema.TEXT] = proto_texts
     ptable["in_national_model"] = [
         int(member_mask(protos.sets[f], national).sum()) for f in ptable[schema.FAMILY_ID]
     ]
     emit("prototypes", ptable)
-    del ptable, texts, national
+    del ptable, proto_texts, national, meta
+    # the delavtale 6 and section pairs read the documents' shingles, not their texts
+    # (a section shingled alone takes its text from the parked ones)
+    del aligner
+    docs = parked(docs)
     lap("prototypes")
     kt = knowledge_transfer_pairs(docs, sh)
     emit("delavtale6_pairs", kt)
@@ -676,9 +706,11 @@ def similarity_tables(
     lap("delavtale6")
     secpairs = secgroups = None
     if p.sections and sections is not None and spans is not None:
-        units = _section_units(docs, sections, p, boiler, doc_shingles=sh, spans=spans)
+        units = _section_units(
+            docs, sections, p, boiler, doc_shingles=sh, spans=spans, parked=texts
+        )
         # the documents' shingles are not needed after this: dropped before the pairs
-        del sh, aligner
+        del sh
         secpairs, secgroups = _section_pairs_of(docs, *units, p)
         del units
     elif p.sections and sections is not None:  # no sections: empty tables
@@ -943,6 +975,8 @@ def read_inputs(corpus_dir: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, Spa
 def main(args: argparse.Namespace) -> int:
     """Run the command; returns the exit code."""
     documents, sections, spans = read_inputs(args.corpus)
+    # rebound: from here on only the stage holds the texts, and only where it reads them
+    documents, texts = park_texts(documents)
     params = params_from_args(args)
     nat_file = getattr(args, "national_model", None)
     national_text = Path(nat_file).read_text(encoding="utf-8") if nat_file else None
@@ -955,6 +989,7 @@ def main(args: argparse.Namespace) -> int:
             national_text=national_text,
             spans=spans,
             sink=writer,
+            texts=texts,
         )
         writer.commit(tables["_counts"], params, national_model_file=nat_file)
     except BaseException:
