@@ -208,13 +208,3 @@ def test_reported_pairs_are_the_scored_candidates_that_meet_the_rule(result):
     want = scored[rule].drop(columns=["row_a", "row_b"]).reset_index(drop=True)
     assert 0 < len(want) < len(scored)
     pd.testing.assert_frame_equal(tables["pairs"], want)
-
-
-def test_flatnonzero32_in_steps_equals_numpy():
-    from avtaleanalyse.similarity.families import _flatnonzero32
-
-    mask = np.random.default_rng(1).random(1000) < 0.3
-    for step in (1, 3, 7, 1000, 1 << 24):
-        got = _flatnonzero32(mask, step=step)
-        assert got.dtype == np.int32 and np.array_equal(got, np.flatnonzero(mask))
-    assert _flatnonzero32(mask[:0]).shape == (0,)

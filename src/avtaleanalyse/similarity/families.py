@@ -18,9 +18,7 @@ from scipy.sparse.csgraph import connected_components
 from avtaleanalyse import schema
 from avtaleanalyse.similarity.shingles import (
     Shingled,
-    sorted_unique,
     unique_counts,
-    unique_inverse,
 )
 
 __all__ = [
@@ -199,6 +197,8 @@ def families_from_rows(
     pandas.DataFrame
         As :func:`cluster_families`.
     """
+    from avtaleanalyse.similarity.kernels import same_label, within_label_sums
+
     ids = np.asarray(ids)
     n = len(ids)
     if n == 0:
@@ -221,7 +221,7 @@ def families_from_rows(
     doc_order = np.argsort(comp, kind="stable")
     comp_sorted = comp[doc_order]
     doc_groups = np.split(doc_order, np.flatnonzero(np.diff(comp_sorted)) + 1)
-    same = comp[a] == comp[b] if n_pairs else np.zeros(0, dtype=bool)
+    same = same_label(a, b, comp) if n_pairs else np.zeros(0, dtype=bool)
     pidx = np.flatnonzero(same)
     pcomp = comp[a[pidx]] if len(pidx) else np.zeros(0, dtype=np.int64)
     porder = np.argsort(pcomp, kind="stable")
@@ -260,14 +260,7 @@ def families_from_rows(
     fam = np.array([f"F{fam_no[int(lab)]:0{width}d}" for lab in label], dtype=object)
     sizes = pd.Series(fam).map(pd.Series(fam).value_counts()).to_numpy()
     # cohesion: mean similarity to same-family members over scored pairs
-    tot = np.zeros(n)
-    cnt = np.zeros(n)
-    if n_pairs:
-        same = label[a] == label[b]  # one family per final label
-        np.add.at(tot, a[same], sim[same])
-        np.add.at(tot, b[same], sim[same])
-        np.add.at(cnt, a[same], 1)
-        np.add.at(cnt, b[same], 1)
+    tot, cnt = within_label_sums(a, b, sim, label)  # one family per final label
     denom = np.maximum(sizes - 1, 1)
     cohesion = np.where(sizes > 1, tot / denom, 1.0)
     return pd.DataFrame(
@@ -293,53 +286,6 @@ def _rows(ids: np.ndarray, values: pd.Series) -> np.ndarray:
     return found.to_numpy(zero_copy_only=False).astype(np.int64)
 
 
-def _core_links(
-    *,
-    src: np.ndarray,
-    dst: np.ndarray,
-    member: np.ndarray,
-    w: np.ndarray,
-    label: np.ndarray,
-    size: np.ndarray,
-    n: np.int64,
-    n_cores: int,
-    min_coverage: float,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Keys ``src * n_cores + dst`` (sorted) and mean similarity ``w`` of the directed pairs
-    between cores ``src`` -> ``dst`` (``member``: the pair's member of ``dst``), for the
-    core pairs where at least ``min_coverage`` of ``dst``'s members have a pair with ``src``."""
-    # members of d linked to c: count distinct (c, member of d) pairs
-    link = sorted_unique(src * n + member)
-    del member
-    link_m = link % n
-    link //= n  # now the linking core
-    cov_key, cov_n = unique_counts(link * n_cores + label[link_m])
-    del link, link_m
-    key = src * n_cores  # + dst, in place
-    key += dst
-    # non-negative keys sort faster as unsigned (one sort of key and position together)
-    uk, inv = unique_inverse(key.view(np.uint64))
-    uk = uk.view(np.int64)
-    del key
-    mean = np.bincount(inv, weights=w, minlength=len(uk)) / np.bincount(inv, minlength=len(uk))
-    del inv
-    covered = cov_n[np.searchsorted(cov_key, uk)] / size[uk % n_cores]
-    ok = covered >= min_coverage
-    return uk[ok], mean[ok]
-
-
-def _flatnonzero32(mask: np.ndarray, *, step: int = 1 << 24) -> np.ndarray:
-    """``np.flatnonzero`` as int32 where the positions fit (half the memory), ``step``
-    values at a time, so that no 64-bit array as long as the result is built."""
-    if len(mask) >= 2**31:  # pragma: no cover - more than 2**31 pairs
-        return np.flatnonzero(mask)
-    parts = [
-        np.flatnonzero(mask[s : s + step]).astype(np.int32) + np.int32(s)
-        for s in range(0, len(mask), step)
-    ]
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
-
-
 def _attach(
     label: np.ndarray,
     a: np.ndarray,
@@ -361,42 +307,28 @@ def _attach(
     heading for ``d``. Decisions are taken on the cores all at once and followed to a core
     that joins nothing (joins go to strictly larger cores, so there are no cycles).
     """
-    between = _flatnonzero32(label[a] != label[b])
-    if not len(between):
-        return label
+    from avtaleanalyse.similarity.kernels import core_links, core_pair_counts
+
+    label = np.asarray(label)
     n_cores = int(label.max()) + 1
-    n = np.int64(len(label))
+    label32 = label.astype(np.int32)
+    # directed pairs between cores per source core; the links are aggregated for a range
+    # of source cores holding about ``chunk`` of them at a time, in one compiled pass
+    # over the pairs per range (no array as long as the pairs is built)
+    per_core = np.cumsum(core_pair_counts(a, b, label32, n_cores))
+    if not per_core[-1]:
+        return label
     size = np.bincount(label, minlength=n_cores)
-    # every pair between cores is taken in both directions (core src, member of core dst);
-    # the aggregates are keyed by src, so they are computed for a range of src cores at a
-    # time: the temporaries (several 64-bit arrays per directed pair, tens of millions at
-    # 100k documents) stay as large as one range's pairs
-    # int32 for the whole length (cores number fewer than 2**31); 64-bit per range only
-    la = label[a[between]].astype(np.int32, copy=False)
-    lb = label[b[between]].astype(np.int32, copy=False)
-    per_core = np.cumsum(np.bincount(la, minlength=n_cores) + np.bincount(lb, minlength=n_cores))
     cuts = np.searchsorted(per_core, np.arange(chunk, int(per_core[-1]), chunk), side="right")
     bounds = np.unique(np.concatenate([[0], cuts, [n_cores]]))
-    keys, means = [], []
-    for c0, c1 in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
-        s1 = np.flatnonzero((la >= c0) & (la < c1))  # direction a -> b
-        s2 = np.flatnonzero((lb >= c0) & (lb < c1))  # direction b -> a
-        uk, mean = _core_links(
-            src=np.concatenate([la[s1], lb[s2]]).astype(np.int64),
-            dst=np.concatenate([lb[s1], la[s2]]).astype(np.int64),
-            member=np.concatenate([b[between[s1]], a[between[s2]]]).astype(np.int64),
-            w=np.concatenate([sim[between[s1]], sim[between[s2]]]),
-            label=label,
-            size=size,
-            n=n,
-            n_cores=n_cores,
-            min_coverage=min_coverage,
-        )
-        keys.append(uk)
-        means.append(mean)
-    del la, lb, between
-    uk, mean = np.concatenate(keys), np.concatenate(means)
-    cs, cd = uk // n_cores, uk % n_cores
+    found = [
+        core_links(a, b, sim, label32, size, c0, c1, min_coverage)
+        for c0, c1 in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)
+    ]
+    cs = np.concatenate([f[0] for f in found])
+    cd = np.concatenate([f[1] for f in found])
+    mean = np.concatenate([f[2] for f in found])
+    del found
     partners: dict[int, list[tuple[float, int]]] = {}
     for c, d, m in zip(cs.tolist(), cd.tolist(), mean.tolist(), strict=True):
         partners.setdefault(c, []).append((m, d))

@@ -14,10 +14,14 @@ __all__ = [
     "band_pair_counts",
     "band_pairs",
     "code_table",
+    "core_links",
+    "core_pair_counts",
     "count_distinct_keys",
     "count_holders",
     "distinct_counts",
     "pair_overlaps",
+    "same_label",
+    "within_label_sums",
 ]
 
 
@@ -257,3 +261,137 @@ def band_pairs(
         for t in range(c):
             out[o + t, 0] = rows[r]
             out[o + t, 1] = rows[got[t]]
+
+
+@numba.njit(nogil=True, cache=True)
+def core_pair_counts(
+    a: np.ndarray, b: np.ndarray, label: np.ndarray, n_cores: int
+) -> np.ndarray:  # pragma: no cover - compiled; tested through ``_attach``
+    """Per core, how many pairs ``(a[k], b[k])`` join it to another core."""
+    counts = np.zeros(n_cores, np.int64)
+    for k in range(len(a)):
+        la = label[a[k]]
+        lb = label[b[k]]
+        if la != lb:
+            counts[la] += 1
+            counts[lb] += 1
+    return counts
+
+
+@numba.njit(nogil=True, cache=True)
+def core_links(
+    a: np.ndarray,
+    b: np.ndarray,
+    sim: np.ndarray,
+    label: np.ndarray,
+    size: np.ndarray,
+    c0: int,
+    c1: int,
+    min_coverage: float,
+) -> tuple[
+    np.ndarray, np.ndarray, np.ndarray
+]:  # pragma: no cover - compiled; tested through ``_attach``
+    """For each source core ``c0 <= c < c1`` and each other core ``d`` it has pairs with:
+    the mean of ``sim`` over those pairs, kept where at least ``min_coverage`` of ``d``'s
+    members (``size[d]``) are in one of them. Returns ``(c, d, mean)`` sorted by ``(c, d)``.
+
+    Every pair between two cores counts in both directions (the member of ``d`` being
+    ``b`` from ``a``'s core, ``a`` from ``b``'s). The pairs of one source core are summed
+    in the order of the pairs, first those it is the ``a`` side of, then the ``b`` side,
+    as numpy's ``bincount`` over that concatenation would (the same float sums)."""
+    n_src = c1 - c0
+    start = np.zeros(n_src + 1, np.int64)
+    for k in range(len(a)):
+        la = label[a[k]]
+        lb = label[b[k]]
+        if la != lb:
+            if c0 <= la < c1:
+                start[la - c0 + 1] += 1
+            if c0 <= lb < c1:
+                start[lb - c0 + 1] += 1
+    for c in range(n_src):
+        start[c + 1] += start[c]
+    total = start[n_src]
+    dst = np.empty(total, np.int32)
+    member = np.empty(total, np.int32)
+    weight = np.empty(total, np.float64)
+    fill = start[:-1].copy()
+    for side in range(2):  # a -> b for every pair, then b -> a
+        for k in range(len(a)):
+            la = label[a[k]]
+            lb = label[b[k]]
+            if la == lb:
+                continue
+            if side == 0 and c0 <= la < c1:
+                p = fill[la - c0]
+                dst[p], member[p], weight[p] = lb, b[k], sim[k]
+                fill[la - c0] += 1
+            elif side == 1 and c0 <= lb < c1:
+                p = fill[lb - c0]
+                dst[p], member[p], weight[p] = la, a[k], sim[k]
+                fill[lb - c0] += 1
+    n_cores = len(size)
+    owner = np.full(n_cores, -1, np.int64)
+    sums = np.zeros(n_cores, np.float64)
+    counts = np.zeros(n_cores, np.int64)
+    linked = np.zeros(n_cores, np.int64)
+    seen = np.full(len(label), -1, np.int64)
+    touched = np.empty(n_cores, np.int64)
+    out_c = np.empty(total, np.int64)
+    out_d = np.empty(total, np.int64)
+    out_m = np.empty(total, np.float64)
+    n_out = 0
+    for c in range(n_src):
+        src = c0 + c
+        n_touched = 0
+        for p in range(start[c], start[c + 1]):
+            d = dst[p]
+            if owner[d] != src:
+                owner[d] = src
+                sums[d] = 0.0
+                counts[d] = 0
+                linked[d] = 0
+                touched[n_touched] = d
+                n_touched += 1
+            sums[d] += weight[p]
+            counts[d] += 1
+            m = member[p]
+            if seen[m] != src:
+                seen[m] = src
+                linked[d] += 1
+        for d in np.sort(touched[:n_touched]):
+            if linked[d] / size[d] >= min_coverage:
+                out_c[n_out] = src
+                out_d[n_out] = d
+                out_m[n_out] = sums[d] / counts[d]
+                n_out += 1
+    return out_c[:n_out], out_d[:n_out], out_m[:n_out]
+
+
+@numba.njit(nogil=True, cache=True)
+def within_label_sums(
+    a: np.ndarray, b: np.ndarray, sim: np.ndarray, label: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled; tested through families
+    """Per unit, the sum of ``sim`` and the number of its pairs with a unit of the same
+    label, added in the order ``numpy.add.at`` would (first every pair's ``a``, then
+    every pair's ``b``), so the float sums are the same."""
+    tot = np.zeros(len(label), np.float64)
+    cnt = np.zeros(len(label), np.float64)
+    for side in range(2):
+        for k in range(len(a)):
+            if label[a[k]] == label[b[k]]:
+                u = a[k] if side == 0 else b[k]
+                tot[u] += sim[k]
+                cnt[u] += 1.0
+    return tot, cnt
+
+
+@numba.njit(nogil=True, cache=True)
+def same_label(
+    a: np.ndarray, b: np.ndarray, label: np.ndarray
+) -> np.ndarray:  # pragma: no cover - compiled; tested through families
+    """``label[a] == label[b]`` without the two gathered copies."""
+    out = np.empty(len(a), np.bool_)
+    for k in range(len(a)):
+        out[k] = label[a[k]] == label[b[k]]
+    return out
