@@ -78,13 +78,41 @@ def _drop_short_runs(mask: np.ndarray, tok_off: np.ndarray, min_run: int) -> np.
 
 
 @dataclass(frozen=True)
+class _KeyTable:
+    """A set of shingle hashes as an open-addressing table (compiled look-ups)."""
+
+    keys: np.ndarray
+    slots: np.ndarray
+    bits: int
+
+    @classmethod
+    def of(cls, keys: np.ndarray) -> _KeyTable:
+        from avtaleanalyse.similarity.kernels import code_table
+
+        keys = np.ascontiguousarray(keys, dtype=np.uint32)
+        bits = max(4, int(2 * max(len(keys), 1) - 1).bit_length())
+        return cls(keys, code_table(keys, bits), bits)
+
+    def hits(self, values: np.ndarray) -> np.ndarray:
+        """Whether each of ``values`` is in the set."""
+        from avtaleanalyse.similarity.kernels import key_hits
+
+        if not len(self.keys):
+            return np.zeros(len(values), dtype=bool)
+        return key_hits(values, self.keys, self.slots, self.bits)
+
+
+@dataclass(frozen=True)
 class _Context:
     """What every chunk of units needs (shared with forked workers, not copied)."""
 
     ids: np.ndarray
     fam_codes: np.ndarray
-    cons_keys: np.ndarray  # sorted (family code << 32 | hash) of every consensus shingle
-    national: np.ndarray
+    # every family's consensus set, sorted, by family code: values[offsets[f]:offsets[f+1]]
+    cons_offsets: np.ndarray
+    cons_values: np.ndarray
+    national: _KeyTable
+    shared: _KeyTable
     min_local_run: int
 
 
@@ -93,17 +121,16 @@ def _index_units(
 ) -> list[tuple[int, np.ndarray, dict[str, list[Run]]]]:
     """Per range ``lo:hi`` of units: the national share and the classified runs of each
     unit (none where no uncovered run has ``min_local_run`` tokens)."""
-    from avtaleanalyse.similarity.candidates import member_mask
+    from avtaleanalyse.similarity.kernels import family_hits
 
     sh = aligner.sh
     out = []
     for lo, hi in ranges:
         seq = sh.seq[sh.seq_offsets[lo] : sh.seq_offsets[hi]]
-        seq_len = np.diff(sh.seq_offsets[lo : hi + 1])
-        unit_fam = np.repeat(ctx.fam_codes[lo:hi].astype(np.int64), seq_len)
-        hit_n = member_mask(seq, ctx.national)
-        fk = (np.maximum(unit_fam, 0).astype(np.uint64) << np.uint64(32)) | seq.astype(np.uint64)
-        hit_p = member_mask(fk, ctx.cons_keys) & (unit_fam >= 0)
+        hit_n = ctx.national.hits(seq)
+        hit_p = family_hits(
+            sh.seq, sh.seq_offsets, lo, hi, ctx.fam_codes, ctx.cons_offsets, ctx.cons_values
+        )
         cov_n = _coverage(sh, lo, hi, hit_n)
         covered = cov_n | _coverage(sh, lo, hi, hit_p)
         n_tok = sh.n_tokens[lo:hi].astype(np.int64)
@@ -115,8 +142,8 @@ def _index_units(
             np.cumsum(mask, out=c[1:])
             return (c[tok_off[1:]] - c[tok_off[:-1]]) / np.maximum(n_tok, 1)
 
-        if len(aligner.shared):
-            covered |= _coverage(sh, lo, hi, member_mask(seq, aligner.shared))
+        if len(ctx.shared.keys):
+            covered |= _coverage(sh, lo, hi, ctx.shared.hits(seq))
         for u, d in enumerate(ctx.ids[lo:hi]):
             ref = aligner.references.get(str(d))
             if ref is not None:
@@ -196,11 +223,18 @@ def document_indices(
         if f in name_to_code and len(s)
     ]
     cons_keys = np.sort(np.concatenate(keys)) if keys else np.empty(0, dtype=np.uint64)
+    cons_offsets = np.searchsorted(
+        (cons_keys >> np.uint64(32)).astype(np.int64), np.arange(len(fam_names) + 1)
+    ).astype(np.int64)
+    cons_values = (cons_keys & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    del cons_keys, keys
     ctx = _Context(
         ids=ids,
         fam_codes=fam_codes,
-        cons_keys=cons_keys,
-        national=np.asarray(national, dtype=np.uint32),
+        cons_offsets=cons_offsets,
+        cons_values=cons_values,
+        national=_KeyTable.of(national),
+        shared=_KeyTable.of(aligner.shared),
         min_local_run=min_local_run,
     )
     nat_share = np.zeros(len(sh))

@@ -19,6 +19,8 @@ __all__ = [
     "count_distinct_keys",
     "count_holders",
     "distinct_counts",
+    "family_hits",
+    "key_hits",
     "pair_overlaps",
     "same_label",
     "within_label_sums",
@@ -394,4 +396,52 @@ def same_label(
     out = np.empty(len(a), np.bool_)
     for k in range(len(a)):
         out[k] = label[a[k]] == label[b[k]]
+    return out
+
+
+@numba.njit(nogil=True, cache=True)
+def family_hits(
+    seq: np.ndarray,
+    seq_offsets: np.ndarray,
+    lo: int,
+    hi: int,
+    fam: np.ndarray,
+    set_offsets: np.ndarray,
+    set_values: np.ndarray,
+) -> np.ndarray:  # pragma: no cover - compiled; tested through ``document_indices``
+    """For the shingles of units ``lo:hi`` (concatenated): whether each is in its unit's
+    family set, ``set_values[set_offsets[f]:set_offsets[f+1]]`` (sorted) for family
+    ``fam[u]`` (negative: no family, no hits). A binary search in a set of a few thousand
+    values per shingle, where a 64-bit key per shingle had to be sorted."""
+    base = seq_offsets[lo]
+    out = np.zeros(seq_offsets[hi] - base, np.bool_)
+    for u in range(lo, hi):
+        f = fam[u]
+        if f < 0:
+            continue
+        s0 = set_offsets[f]
+        s1 = set_offsets[f + 1]
+        if s1 <= s0:
+            continue
+        for p in range(seq_offsets[u], seq_offsets[u + 1]):
+            v = seq[p]
+            left, right = s0, s1
+            while left < right:
+                mid = (left + right) >> 1
+                if set_values[mid] < v:
+                    left = mid + 1
+                else:
+                    right = mid
+            out[p - base] = left < s1 and set_values[left] == v
+    return out
+
+
+@numba.njit(nogil=True, cache=True)
+def key_hits(
+    values: np.ndarray, keys: np.ndarray, slots: np.ndarray, bits: int
+) -> np.ndarray:  # pragma: no cover - compiled; tested through ``document_indices``
+    """Whether each of ``values`` is one of ``keys`` (``slots`` from :func:`code_table`)."""
+    out = np.empty(len(values), np.bool_)
+    for p in range(len(values)):
+        out[p] = _key_index(values[p], keys, slots, bits) != -1
     return out
