@@ -208,3 +208,29 @@ def test_reported_pairs_are_the_scored_candidates_that_meet_the_rule(result):
     want = scored[rule].drop(columns=["row_a", "row_b"]).reset_index(drop=True)
     assert 0 < len(want) < len(scored)
     pd.testing.assert_frame_equal(tables["pairs"], want)
+
+
+def test_cohesion_is_the_mean_similarity_to_the_other_members_over_scored_pairs():
+    from avtaleanalyse.similarity.families import families_from_rows
+
+    rng = np.random.default_rng(11)
+    n = 60
+    ids = np.array([f"d{i:03d}" for i in range(n)])
+    # near-copies in groups of five, weaker pairs across the groups
+    a, b, sim = [], [], []
+    for i in range(n):
+        for j in range(i + 1, n):
+            same = i // 5 == j // 5
+            if same or rng.random() < 0.1:
+                a.append(i)
+                b.append(j)
+                sim.append(rng.uniform(0.85, 1.0) if same else rng.uniform(0.0, 0.4))
+    a, b, sim = np.array(a, dtype=np.int32), np.array(b, dtype=np.int32), np.array(sim)
+    fams = families_from_rows(ids, a, b, sim, threshold=0.8)
+    fam = fams["family_id"].to_numpy()
+    assert fams["family_size"].max() > 1
+    for i in range(n):
+        mine = [s for x, y, s in zip(a, b, sim, strict=True) if i in (x, y) and fam[x] == fam[y]]
+        size = int(fams["family_size"].iat[i])
+        want = sum(mine) / max(size - 1, 1) if size > 1 else 1.0
+        assert fams["family_cohesion"].iat[i] == pytest.approx(want, rel=1e-12), i
