@@ -11,7 +11,7 @@ need it and drops it again after them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -59,21 +59,27 @@ class ParkedTexts:
 
     def pick(self, rows: Iterable[int]) -> dict[int, str | None]:
         """The texts of ``rows`` (positions), unpacking one record batch at a time."""
-        wanted = np.unique(np.asarray(list(rows), dtype=np.int64))
         out: dict[int, str | None] = {}
+        for part in self.pick_batches(rows):
+            out.update(part)
+        return out
+
+    def pick_batches(self, rows: Iterable[int]) -> Iterator[dict[int, str | None]]:
+        """The texts of ``rows`` one record batch at a time (a dict per batch that holds
+        any of them), so that a caller need not hold all of them at once."""
+        wanted = np.unique(np.asarray(list(rows), dtype=np.int64))
         start = 0
         for batch in self._batches():
             end = start + batch.num_rows
             lo, hi = np.searchsorted(wanted, [start, end])
-            col = batch.column(0)
-            for r in wanted[lo:hi].tolist():
-                out[r] = col[r - start].as_py()
+            if hi > lo:
+                col = batch.column(0)
+                yield {r: col[r - start].as_py() for r in wanted[lo:hi].tolist()}
             start = end
-        return out
 
 
-#: Rows per compressed record batch (about 1,500 agreements: ~15 MB unpacked).
-_BATCH_ROWS = 1 << 11
+#: Rows per compressed record batch (512 agreements: about 5 MB unpacked).
+_BATCH_ROWS = 1 << 9
 
 
 def park_texts(documents: pd.DataFrame) -> tuple[pd.DataFrame, ParkedTexts]:

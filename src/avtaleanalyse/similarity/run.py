@@ -427,10 +427,18 @@ def _section_shingles(
     rest = np.flatnonzero(~ok)
     log.info("sections: %d of %d read from their documents' shingles", int(ok.sum()), len(ok))
     if len(rest):
-        if isinstance(doc_texts, ParkedTexts):  # only the documents of these sections
+        if isinstance(doc_texts, ParkedTexts):
+            # the documents of these sections, a record batch of texts at a time
+            texts = [None] * len(rest)
             rows = spans.rows[rest]
-            doc_texts = doc_texts.pick(rows[rows >= 0])
-        texts = span_texts(doc_texts, spans, rest) if doc_texts is not None else [None] * len(rest)
+            for part in doc_texts.pick_batches(rows[rows >= 0]):
+                sel = np.flatnonzero(np.isin(rows, np.fromiter(part, dtype=np.int64)))
+                for k, cut in zip(sel.tolist(), span_texts(part, spans, rest[sel]), strict=True):
+                    texts[k] = cut
+        elif doc_texts is not None:
+            texts = span_texts(doc_texts, spans, rest)
+        else:
+            texts = [None] * len(rest)
         for k, i in enumerate(rest.tolist()):
             if texts[k] is None:
                 if section_texts is not None:
