@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -162,22 +163,55 @@ def test_overlaps_from_sequences_leave_out_excluded_and_repeated_shingles(corpus
     assert overlap_counts(sets_without(sh, common), pairs).tolist() == want  # stored sets
 
 
+def _distinct_sets(values, offsets, ex):
+    from avtaleanalyse.similarity.kernels import code_table, distinct_values
+
+    sizes = [len(set(values[lo:hi].tolist()) - set(ex.tolist())) for lo, hi in pairwise(offsets)]
+    set_offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    out = np.full(set_offsets[-1], 99, dtype=np.uint32)
+    distinct_values(values, offsets, ex, code_table(ex, 4), 4, 0, len(sizes), set_offsets, out)
+    return out, set_offsets
+
+
 def test_pair_overlaps_kernel_is_exact_for_unsorted_pairs():
-    from avtaleanalyse.similarity.kernels import code_table, pair_overlaps
+    from avtaleanalyse.similarity.kernels import pair_overlaps
 
     # units [0, 1, 2, 2], [1, 2, 3, 4, 9], [4, 4], [] and 9 excluded:
     # sets {0, 1, 2}, {1, 2, 3, 4}, {4}, {}
     offsets = np.array([0, 4, 9, 11, 11])
     values = np.array([0, 1, 2, 2, 1, 2, 3, 4, 9, 4, 4], dtype=np.uint32)
-    ex = np.array([9], dtype=np.uint32)
+    sets, set_offsets = _distinct_sets(values, offsets, np.array([9], dtype=np.uint32))
+    assert sets.tolist() == [0, 1, 2, 1, 2, 3, 4, 4]  # first occurrences, 9 left out
     a = np.array([0, 1, 0, 2, 1, 3, 0, 1, 2])
     b = np.array([1, 2, 0, 1, 0, 0, 2, 1, 2])
     out = np.full(len(a), -1, dtype=np.int32)
-    pair_overlaps(values, offsets, a, b, ex, code_table(ex, 4), 4, out)
-    assert out.tolist() == [2, 1, 3, 1, 2, 0, 0, 4, 1]
-    none = np.empty(0, dtype=np.uint32)
-    pair_overlaps(values, offsets, a, b, none, code_table(none, 4), 4, out)
+    # the empty table must not match 0 (b = unit 0 against the empty unit 3)
+    for kicks in (64, 0):  # 0: every collision goes to the stash
+        pair_overlaps(sets, set_offsets, a, b, out, kicks)
+        assert out.tolist() == [2, 1, 3, 1, 2, 0, 0, 4, 1], kicks
+    sets, set_offsets = _distinct_sets(values, offsets, np.empty(0, dtype=np.uint32))
+    pair_overlaps(sets, set_offsets, a, b, out)
     assert out.tolist() == [2, 1, 3, 1, 2, 0, 0, 5, 1]  # 9 counts when not excluded
+
+
+def test_pair_overlaps_kernel_with_evictions_and_stash():
+    """Large random sets, values 0 and 1 among them: exact whether collisions are resolved
+    by evictions, partly by the stash (few kicks) or only by the stash."""
+    from avtaleanalyse.similarity.kernels import pair_overlaps
+
+    rng = np.random.default_rng(3)
+    pool = np.concatenate([[0, 1], rng.choice(1 << 32, 3000, replace=False)]).astype(np.uint32)
+    units = [rng.choice(pool, rng.integers(0, 1500), replace=False) for _ in range(12)]
+    units[3] = pool[:2]
+    offsets = np.concatenate([[0], np.cumsum([len(u) for u in units])]).astype(np.int64)
+    values = np.concatenate(units).astype(np.uint32)
+    pairs = np.array([(i, j) for i in range(12) for j in range(12)])
+    pairs = pairs[rng.permutation(len(pairs))]
+    want = [len(set(units[i].tolist()) & set(units[j].tolist())) for i, j in pairs]
+    out = np.empty(len(pairs), dtype=np.int32)
+    for kicks in (64, 1, 0):
+        pair_overlaps(values, offsets, pairs[:, 0], pairs[:, 1], out, kicks)
+        assert out.tolist() == want, kicks
 
 
 def _first_equal_rows_by_numpy(a):

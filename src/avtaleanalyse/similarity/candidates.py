@@ -247,21 +247,22 @@ def _incidence(shingled: Shingled, rows: np.ndarray) -> sp.csr_matrix:
 def overlap_counts(shingled: Shingled, pairs: np.ndarray, *, n_jobs: int = 1) -> np.ndarray:
     """Exact ``|A ∩ B|`` for each pair of rows of ``shingled``.
 
-    A compiled loop (:func:`~avtaleanalyse.similarity.kernels.pair_overlaps`) reads the
-    sets straight from the stored sets or, without them, from the sequences (leaving out
-    the excluded hashes): each distinct first member is put into a small hash table once,
-    and each pair costs one look-up per shingle of its second member. Pairs sorted by their
-    first member (as the LSH and :func:`verify_pairs` give them) build each table once;
-    any order is exact. The memory is the counts and one table per thread: no set, code,
-    component or copy of the pairs is made (at 100k seed-scaled demo documents that was
-    2.7 GB above the candidates). ``n_jobs`` threads take equal slices of the pairs.
+    A compiled loop (:func:`~avtaleanalyse.similarity.kernels.pair_overlaps`) puts each
+    distinct first member's set into a small cuckoo table once; each pair then costs two
+    branch-free look-ups per shingle of its second member. The sets are the stored ones or,
+    without them, each unit's distinct shingles that are not excluded, taken from its
+    sequence in one compiled pass (:func:`~avtaleanalyse.similarity.kernels.
+    distinct_values`; 4 bytes per set member, for as long as the counting runs). Pairs
+    sorted by their first member (as the LSH and :func:`verify_pairs` give them) build each
+    table once; any order is exact. No code, component or copy of the pairs is made.
+    ``n_jobs`` threads take equal slices of the pairs.
 
     Returns
     -------
     numpy.ndarray
         int32, one count per pair.
     """
-    from avtaleanalyse.similarity.kernels import code_table, pair_overlaps
+    from avtaleanalyse.similarity.kernels import pair_overlaps
 
     pairs = np.asarray(pairs).reshape(-1, 2)
     n = len(shingled)
@@ -270,28 +271,49 @@ def overlap_counts(shingled: Shingled, pairs: np.ndarray, *, n_jobs: int = 1) ->
     out = np.empty(len(pairs), dtype=np.int32)
     if len(pairs) == 0:
         return out
-    if shingled.has_sets:
-        values, offsets = shingled.sets, shingled.set_offsets
-        ex = np.empty(0, dtype=np.uint32)
-    else:
-        values, offsets = shingled.seq, shingled.seq_offsets
-        ex = shingled.excluded if shingled.excluded is not None else np.empty(0, np.uint32)
-        ex = np.ascontiguousarray(ex, dtype=np.uint32)
-    ex_bits = max(4, int(2 * max(len(ex), 1) - 1).bit_length())
-    ex_slots = code_table(ex, ex_bits)
-    a, b = pairs[:, 0], pairs[:, 1]  # strided views, not copies
     jobs = max(1, n_jobs)
+    if shingled.has_sets:
+        values, offsets = shingled.sets, np.asarray(shingled.set_offsets, dtype=np.int64)
+    else:
+        values, offsets = _distinct_sets(shingled, jobs)
+    a, b = pairs[:, 0], pairs[:, 1]  # strided views, not copies
     cuts = [len(pairs) * q // jobs for q in range(jobs + 1)]
-    args = (values, np.asarray(offsets, dtype=np.int64), ex, ex_slots, ex_bits)
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         running = [
-            pool.submit(pair_overlaps, args[0], args[1], a[lo:hi], b[lo:hi], *args[2:], out[lo:hi])
+            pool.submit(pair_overlaps, values, offsets, a[lo:hi], b[lo:hi], out[lo:hi])
             for lo, hi in zip(cuts[:-1], cuts[1:], strict=True)
             if hi > lo
         ]
         for job in running:
             job.result()
     return out
+
+
+def _distinct_sets(shingled: Shingled, jobs: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each unit's distinct, not excluded shingles in first-occurrence order (CSR), read
+    from the sequences by ``jobs`` threads over ranges of units."""
+    from avtaleanalyse.similarity.kernels import code_table, distinct_values
+
+    ex = shingled.excluded if shingled.excluded is not None else np.empty(0, np.uint32)
+    ex = np.ascontiguousarray(ex, dtype=np.uint32)
+    ex_bits = max(4, int(2 * max(len(ex), 1) - 1).bit_length())
+    ex_slots = code_table(ex, ex_bits)
+    offsets = np.zeros(len(shingled) + 1, dtype=np.int64)
+    np.cumsum(shingled.set_sizes(), out=offsets[1:])
+    values = np.empty(int(offsets[-1]), dtype=np.uint32)
+    seq_offsets = np.asarray(shingled.seq_offsets, dtype=np.int64)
+    n = len(shingled)
+    cuts = [n * q // jobs for q in range(jobs + 1)]
+    args = (shingled.seq, seq_offsets, ex, ex_slots, ex_bits)
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        running = [
+            pool.submit(distinct_values, *args, lo, hi, offsets, values)
+            for lo, hi in zip(cuts[:-1], cuts[1:], strict=True)
+            if hi > lo
+        ]
+        for job in running:
+            job.result()
+    return values, offsets
 
 
 def first_equal_rows(a: np.ndarray) -> np.ndarray:

@@ -19,6 +19,7 @@ __all__ = [
     "count_distinct_keys",
     "count_holders",
     "distinct_counts",
+    "distinct_values",
     "family_hits",
     "key_hits",
     "pair_overlaps",
@@ -51,66 +52,129 @@ def _key_index(
 
 
 @numba.njit(nogil=True, cache=True)
+def distinct_values(
+    values: np.ndarray,
+    offsets: np.ndarray,
+    ex_keys: np.ndarray,
+    ex_slots: np.ndarray,
+    ex_bits: int,
+    lo: int,
+    hi: int,
+    set_offsets: np.ndarray,
+    out: np.ndarray,
+) -> None:  # pragma: no cover - compiled; tested through ``overlap_counts``
+    """For each unit ``u`` in ``lo..hi-1``: the distinct values of
+    ``values[offsets[u]:offsets[u+1]]`` that are not in ``ex_keys`` (``ex_slots`` from
+    :func:`code_table`), in the order they first occur, written to
+    ``out[set_offsets[u]:set_offsets[u+1]]`` (``set_offsets``: the counts, summed)."""
+    longest = 0
+    for u in range(lo, hi):
+        longest = max(longest, offsets[u + 1] - offsets[u])
+    top = _table_bits(longest)
+    vals = np.zeros(1 << top, np.uint32)
+    owner = np.full(1 << top, -1, np.int64)
+    has_ex = len(ex_keys) > 0
+    for u in range(lo, hi):
+        bits = _table_bits(offsets[u + 1] - offsets[u])
+        mask = (1 << bits) - 1
+        q = set_offsets[u]
+        for p in range(offsets[u], offsets[u + 1]):
+            v = values[p]
+            h = _slot(v, bits)
+            while owner[h] == u and vals[h] != v:
+                h = (h + 1) & mask
+            if owner[h] == u:
+                continue  # seen before in this unit
+            owner[h] = u
+            vals[h] = v
+            if has_ex and _key_index(v, ex_keys, ex_slots, ex_bits) != -1:
+                continue
+            out[q] = v
+            q += 1
+
+
+_C1 = np.uint64(0x9E3779B1)  # two odd multipliers: a value's two cuckoo slots
+_C2 = np.uint64(0x85EBCA77)
+_M32 = np.uint64(0xFFFFFFFF)
+
+
+@numba.njit(inline="always")
+def _cuckoo_slot(value: np.uint32, mult: np.uint64, bits: int) -> int:  # pragma: no cover
+    return np.int64(((np.uint64(value) * mult) & _M32) >> np.uint64(32 - bits))
+
+
+@numba.njit(nogil=True, cache=True)
 def pair_overlaps(
     values: np.ndarray,
     offsets: np.ndarray,
     a: np.ndarray,
     b: np.ndarray,
-    ex_keys: np.ndarray,
-    ex_slots: np.ndarray,
-    ex_bits: int,
     out: np.ndarray,
+    max_kicks: int = 64,
 ) -> None:  # pragma: no cover - compiled; tested through ``overlap_counts``
-    """``out[k] = |set(a[k]) ∩ set(b[k])|``, the sets being the distinct values of each
-    unit's ``values[offsets[i]:offsets[i+1]]`` that are not in ``ex_keys`` (``ex_slots``
-    from :func:`code_table`; empty ``ex_keys``: nothing excluded).
+    """``out[k] = |set(a[k]) ∩ set(b[k])|``, where unit ``i``'s set is
+    ``values[offsets[i]:offsets[i+1]]``, distinct values (:func:`distinct_values`).
 
-    Each distinct ``a[k]`` puts its set into an open-addressing table (at least twice its
-    length, so it stays in cache); each pair then costs one look-up per value of ``b[k]``,
-    and a value counts once per pair however often ``b[k]`` repeats it. Slots are stamped
-    with their unit and the pair that last counted them, so the table is never cleared
-    and unsorted pairs are exact too (only slower: a set is rebuilt whenever ``a`` changes).
-    No set, code or copy of the pairs is made: the memory is the table alone.
+    Each distinct ``a[k]`` puts its set into a cuckoo table (at least four slots per value,
+    so it stays in cache): every value sits in one of its two slots, or, after
+    ``max_kicks`` evictions, in a small stash. Each pair then costs, per value of ``b[k]``,
+    two loads and two comparisons without a branch (an open-addressing probe mispredicts
+    about every other look-up, since half of them miss). An empty slot ``s`` holds a
+    value whose two slots are both other than ``s`` (0, and 1 in slot 0), so it never
+    matches: the table needs no "empty" mark. Only the slots a set used are reset when the
+    next set comes in. Pairs sorted by their first member build each table once; any
+    order is exact.
     """
-    longest = 0
+    longest = 1
     for k in range(len(a)):
         longest = max(longest, offsets[a[k] + 1] - offsets[a[k]])
-    top = _table_bits(longest)
-    vals = np.zeros(1 << top, np.uint32)
+    top = _table_bits(longest) + 1
+    tab = np.zeros(1 << top, np.uint32)
+    tab[0] = 1
     owner = np.full(1 << top, -1, np.int64)
-    hit = np.full(1 << top, -1, np.int64)
-    has_ex = len(ex_keys) > 0
+    used = np.empty(longest, np.int64)
+    stash = np.empty(longest, np.uint32)
+    n_used = 0
+    n_stash = 0
     current = -1
     bits = 4
-    mask = 15
     for k in range(len(a)):
         i = a[k]
         if i != current:
             current = i
-            bits = _table_bits(offsets[i + 1] - offsets[i])
-            mask = (1 << bits) - 1
+            for q in range(n_used):
+                s = used[q]
+                tab[s] = 1 if s == 0 else 0
+                owner[s] = -1
+            n_used = 0
+            n_stash = 0
+            bits = _table_bits(offsets[i + 1] - offsets[i]) + 1
             for p in range(offsets[i], offsets[i + 1]):
                 v = values[p]
-                if has_ex and _key_index(v, ex_keys, ex_slots, ex_bits) != -1:
-                    continue
-                h = _slot(v, bits)
-                while owner[h] == i and vals[h] != v:
-                    h = (h + 1) & mask
-                if owner[h] != i:
-                    owner[h] = i
-                    vals[h] = v
+                h = _cuckoo_slot(v, _C1, bits)
+                placed = False
+                for _ in range(max_kicks + 1):
+                    if owner[h] != i:
+                        owner[h] = i
+                        tab[h] = v
+                        used[n_used] = h
+                        n_used += 1
+                        placed = True
+                        break
+                    v, tab[h] = tab[h], v  # evict the holder to its other slot
+                    h1 = _cuckoo_slot(v, _C1, bits)
+                    h = _cuckoo_slot(v, _C2, bits) if h1 == h else h1
+                if not placed:
+                    stash[n_stash] = v
+                    n_stash += 1
         j = b[k]
         count = 0
         for p in range(offsets[j], offsets[j + 1]):
             v = values[p]
-            h = _slot(v, bits)
-            while owner[h] == i:
-                if vals[h] == v:
-                    if hit[h] != k:
-                        hit[h] = k
-                        count += 1
-                    break
-                h = (h + 1) & mask
+            count += (tab[_cuckoo_slot(v, _C1, bits)] == v) | (tab[_cuckoo_slot(v, _C2, bits)] == v)
+        for q in range(n_stash):
+            for p in range(offsets[j], offsets[j + 1]):
+                count += values[p] == stash[q]
         out[k] = count
 
 
