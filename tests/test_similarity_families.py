@@ -234,3 +234,49 @@ def test_cohesion_is_the_mean_similarity_to_the_other_members_over_scored_pairs(
         size = int(fams["family_size"].iat[i])
         want = sum(mine) / max(size - 1, 1) if size > 1 else 1.0
         assert fams["family_cohesion"].iat[i] == pytest.approx(want, rel=1e-12), i
+
+
+@pytest.mark.parametrize("majority", [0.5, 0.3, 0.75])
+def test_prototype_consensus_and_base_follow_the_definition(majority):
+    """Consensus: the shingles more than ``majority`` of the members hold (a shingle a member
+    repeats counts once); base: the template, else the member holding most of it (ties by
+    id); the same with any number of threads."""
+    from avtaleanalyse.similarity.prototypes import family_prototypes
+    from avtaleanalyse.similarity.shingles import shingle_partition
+
+    docs, truth = synthetic_corpus(n_trusts=2, n_agreements=2, n_municipalities=7, seed=5)
+    # every third document repeats its opening, and the first one (in the family of four
+    # below) a passage of its own three times: repeated shingles within a member
+    texts = [
+        t + " " + " ".join(t.split()[:30]) if k % 3 == 0 else t for k, t in enumerate(docs["text"])
+    ]
+    own = " ".join(f"egenord{k} tillegg{k % 7}" for k in range(20))
+    texts[0] = texts[0] + (" " + own) * 3
+    docs = docs.assign(text=texts)
+    sh = shingle_partition(docs, common_form=False)
+    fams = truth[["doc_id", "template_family"]].rename(columns={"template_family": "family_id"})
+    # four members (an integer threshold at 0.75 and 0.5), a lone document, an unknown id
+    fams.loc[fams.index[:4], "family_id"] = "G1"
+    fams.loc[fams.index[4], "family_id"] = "G2"
+    fams = pd.concat([fams, pd.DataFrame({"doc_id": ["nowhere"], "family_id": ["G2"]})])
+    row = {d: i for i, d in enumerate(sh.ids.astype(str))}
+    tmpl = dict(zip(docs["doc_id"], docs["is_template"], strict=True))
+    got = [family_prototypes(sh, fams, docs, majority=majority, n_jobs=j) for j in (1, 2, 5)]
+    for fam, grp in fams.groupby("family_id"):
+        members = sorted(m for m in grp["doc_id"] if m in row)
+        sets = [set(sh.seq_of(row[m]).tolist()) for m in members]
+        held = {}
+        for s in sets:
+            for v in s:
+                held[v] = held.get(v, 0) + 1
+        want = sorted(v for v, c in held.items() if c > majority * len(members))
+        if len(members) < 2:
+            want = []
+        score = {m: len(s & set(want)) for m, s in zip(members, sets, strict=True)}
+        base = min(sorted(grp["doc_id"]), key=lambda m: (not tmpl.get(m, False), -score.get(m, 0)))
+        for p in got:
+            assert p.sets[fam].dtype == np.uint32
+            assert p.sets[fam].tolist() == want, fam
+            rec = p.table.set_index("family_id").loc[fam]
+            assert rec["base_doc_id"] == base and rec["n_shingles"] == len(want)
+    assert len(got[0].sets["G1"]) > 0 and len(got[0].sets["G2"]) == 0

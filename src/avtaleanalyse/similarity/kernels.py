@@ -20,6 +20,7 @@ __all__ = [
     "count_holders",
     "distinct_counts",
     "distinct_values",
+    "family_consensus",
     "family_hits",
     "key_hits",
     "pair_overlaps",
@@ -176,6 +177,85 @@ def pair_overlaps(
             for p in range(offsets[j], offsets[j + 1]):
                 count += values[p] == stash[q]
         out[k] = count
+
+
+@numba.njit(nogil=True, cache=True)
+def family_consensus(
+    seq: np.ndarray,
+    offsets: np.ndarray,
+    members: np.ndarray,
+    fam_ptr: np.ndarray,
+    majority: float,
+    lo: int,
+    hi: int,
+    cons_start: np.ndarray,
+    cons: np.ndarray,
+    cons_len: np.ndarray,
+    score: np.ndarray,
+) -> None:  # pragma: no cover - compiled; tested through ``family_prototypes``
+    """Consensus shingles of families ``lo..hi-1``.
+
+    Family ``f`` has the member units ``members[fam_ptr[f]:fam_ptr[f+1]]`` (rows of the
+    sequences ``seq[offsets[u]:offsets[u+1]]``). A value is in its consensus when more than
+    ``majority`` times the number of members hold it (repeats within a member count once).
+    The consensus, sorted, goes to ``cons[cons_start[f]:]`` (``cons_len[f]`` values;
+    ``cons_start`` leaves room for ``sum of sequence lengths // (floor(majority * size) +
+    1)`` values, more than any consensus can hold), and ``score[q]`` = how many distinct
+    values of member ``members[q]`` are in it. One open-addressing table per call: a slot
+    holds a value, its family, its member count and the last member that counted it.
+    """
+    longest = 0
+    for f in range(lo, hi):
+        total = 0
+        for q in range(fam_ptr[f], fam_ptr[f + 1]):
+            total += offsets[members[q] + 1] - offsets[members[q]]
+        longest = max(longest, total)
+    top = _table_bits(longest)
+    keys = np.zeros(1 << top, np.uint32)
+    owner = np.full(1 << top, -1, np.int64)
+    count = np.zeros(1 << top, np.int64)
+    last = np.full(1 << top, -1, np.int64)
+    for f in range(lo, hi):
+        total = 0
+        for q in range(fam_ptr[f], fam_ptr[f + 1]):
+            total += offsets[members[q] + 1] - offsets[members[q]]
+        bits = _table_bits(total)
+        mask = (1 << bits) - 1
+        need = majority * (fam_ptr[f + 1] - fam_ptr[f])
+        for q in range(fam_ptr[f], fam_ptr[f + 1]):
+            u = members[q]
+            for p in range(offsets[u], offsets[u + 1]):
+                v = seq[p]
+                h = _slot(v, bits)
+                while owner[h] == f and keys[h] != v:
+                    h = (h + 1) & mask
+                if owner[h] != f:
+                    owner[h] = f
+                    keys[h] = v
+                    count[h] = 0
+                    last[h] = -1
+                if last[h] != q:
+                    last[h] = q
+                    count[h] += 1
+        n = 0
+        w = cons_start[f]
+        for q in range(fam_ptr[f], fam_ptr[f + 1]):
+            u = members[q]
+            hits = 0
+            for p in range(offsets[u], offsets[u + 1]):
+                v = seq[p]
+                h = _slot(v, bits)
+                while owner[h] != f or keys[h] != v:  # present: counted above
+                    h = (h + 1) & mask
+                if count[h] > need and last[h] != -2 - q:
+                    hits += 1
+                    if last[h] >= 0:  # first member to reach it: emit it once
+                        cons[w + n] = v
+                        n += 1
+                    last[h] = -2 - q
+            score[q] = hits
+        cons[w : w + n].sort()
+        cons_len[f] = n
 
 
 @numba.njit(nogil=True, cache=True)

@@ -15,6 +15,7 @@ distinct health trusts.
 from __future__ import annotations
 
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,7 +25,6 @@ from avtaleanalyse import schema
 from avtaleanalyse.similarity.normalize import normalize_tokens
 from avtaleanalyse.similarity.shingles import (
     Shingled,
-    sort_with_order,
     sorted_unique,
     unique_counts,
 )
@@ -90,7 +90,7 @@ def family_prototypes(
     documents: pd.DataFrame | None = None,
     *,
     majority: float = 0.5,
-    batch: int = 48,
+    n_jobs: int = 1,
 ) -> Prototypes:
     """Consensus shingles and base member of every family.
 
@@ -104,8 +104,8 @@ def family_prototypes(
         Optional, for ``is_template`` (base choice) and ``health_trust``.
     majority
         A shingle is in the prototype when more than this share of members have it.
-    batch
-        Families processed together in one vectorised pass.
+    n_jobs
+        Threads counting the consensus (the result does not depend on it).
 
     Returns
     -------
@@ -129,65 +129,38 @@ def family_prototypes(
         (fam, sorted(grp[schema.DOC_ID].astype(str)))
         for fam, grp in families.groupby(schema.FAMILY_ID, sort=True)
     ]
-    mask32 = np.uint64(0xFFFFFFFF)
-    sh32 = np.uint64(32)
-    for start in range(0, len(groups), batch):
-        chunk = groups[start : start + batch]
-        # member rows of the multi-member families of this batch
-        mem_rows, mem_fam, mem_ids = [], [], []
-        for k, (_, members) in enumerate(chunk):
-            rows = [row[m] for m in members if m in row]
-            if len(rows) >= 2:
-                mem_rows.extend(rows)
-                mem_fam.extend([k] * len(rows))
-                mem_ids.extend(m for m in members if m in row)
-        cons_by_fam: dict[int, np.ndarray] = {}
-        score = np.zeros(len(mem_rows), dtype=np.int64)
-        if mem_rows:
-            seqs = [shingled.seq_of(r) for r in mem_rows]
-            lens = np.array([len(x) for x in seqs], dtype=np.int64)
-            mem_local = np.repeat(np.arange(len(mem_rows), dtype=np.uint64), lens)
-            doc_keys = sorted_unique((mem_local << sh32) | np.concatenate(seqs).astype(np.uint64))
-            m_of = (doc_keys >> sh32).astype(np.int64)
-            hashes = doc_keys & mask32
-            fam_of = np.asarray(mem_fam, dtype=np.uint64)[m_of]
-            # one sort of the (family, hash) keys gives each key's member count and, in the
-            # same order, which member it came from
-            order, fam_sorted = sort_with_order((fam_of << sh32) | hashes)
-            first = np.flatnonzero(np.concatenate(([True], fam_sorted[1:] != fam_sorted[:-1])))
-            counts = np.diff(np.append(first, len(fam_sorted)))
-            uk = fam_sorted[first]
-            size = np.bincount(np.asarray(mem_fam), minlength=len(chunk))
-            in_cons = counts > majority * size[(uk >> sh32).astype(np.int64)]
-            cons = uk[in_cons]
-            cf = (cons >> sh32).astype(np.int64)
-            bounds = np.searchsorted(cf, np.arange(len(chunk) + 1))
-            for k in range(len(chunk)):
-                cons_by_fam[k] = (cons[bounds[k] : bounds[k + 1]] & mask32).astype(np.uint32)
-            # per member: how many of its shingles are consensus shingles
-            score = np.bincount(
-                m_of[order], weights=np.repeat(in_cons, counts), minlength=len(mem_rows)
+    # member rows of the multi-member families, family after family
+    member_rows = [[row[m] for m in members if m in row] for _, members in groups]
+    member_rows = [rows if len(rows) >= 2 else [] for rows in member_rows]
+    cons, cons_start, cons_len, score = _consensus(shingled, member_rows, majority, n_jobs)
+    start = 0
+    for k, (fam, members) in enumerate(groups):
+        score_of = dict(
+            zip(
+                [m for m in members if m in row] if member_rows[k] else [],
+                score[start : start + len(member_rows[k])].tolist(),
+                strict=True,
             )
-        score_of = dict(zip(mem_ids, score.tolist(), strict=True))
-        for k, (fam, members) in enumerate(chunk):
-            votes = Counter(h for h in (trust.get(m) for m in members) if isinstance(h, str))
-            hf = min(votes, key=lambda h: (-votes[h], h)) if votes else None
-            cons_k = cons_by_fam.get(k, np.empty(0, dtype=np.uint32))
-            sets[fam] = cons_k
-            ranked = sorted(
-                members,
-                key=lambda m: (not bool(is_tmpl.get(m, False)), -score_of.get(m, 0), m),
-            )
-            recs.append(
-                {
-                    schema.FAMILY_ID: fam,
-                    "base_doc_id": ranked[0],
-                    "alt_base_doc_id": ranked[1] if len(ranked) > 1 else None,
-                    "n_members": len(members),
-                    schema.HEALTH_TRUST: hf,
-                    "n_shingles": len(cons_k),
-                }
-            )
+        )
+        start += len(member_rows[k])
+        votes = Counter(h for h in (trust.get(m) for m in members) if isinstance(h, str))
+        hf = min(votes, key=lambda h: (-votes[h], h)) if votes else None
+        cons_k = cons[cons_start[k] : cons_start[k] + cons_len[k]].copy()
+        sets[fam] = cons_k
+        ranked = sorted(
+            members,
+            key=lambda m: (not bool(is_tmpl.get(m, False)), -score_of.get(m, 0), m),
+        )
+        recs.append(
+            {
+                schema.FAMILY_ID: fam,
+                "base_doc_id": ranked[0],
+                "alt_base_doc_id": ranked[1] if len(ranked) > 1 else None,
+                "n_members": len(members),
+                schema.HEALTH_TRUST: hf,
+                "n_shingles": len(cons_k),
+            }
+        )
     table = pd.DataFrame(
         recs,
         columns=[
@@ -200,6 +173,46 @@ def family_prototypes(
         ],
     )
     return Prototypes(table=table, sets=sets)
+
+
+def _consensus(
+    shingled: Shingled, member_rows: list[list[int]], majority: float, n_jobs: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Consensus sets (one buffer, a slice per family) and per-member scores, counted by
+    ``n_jobs`` threads over ranges of families
+    (:func:`~avtaleanalyse.similarity.kernels.family_consensus`)."""
+    from avtaleanalyse.similarity.kernels import family_consensus
+
+    n_fam = len(member_rows)
+    sizes = np.array([len(r) for r in member_rows], dtype=np.int64)
+    members = np.array([m for rows in member_rows for m in rows], dtype=np.int64)
+    fam_ptr = np.zeros(n_fam + 1, dtype=np.int64)
+    np.cumsum(sizes, out=fam_ptr[1:])
+    offsets = np.asarray(shingled.seq_offsets, dtype=np.int64)
+    lengths = offsets[members + 1] - offsets[members] if len(members) else members
+    total = np.zeros(n_fam, dtype=np.int64)
+    np.add.at(total, np.repeat(np.arange(n_fam), sizes), lengths)
+    # a consensus value is held by more than majority * size members
+    room = total // np.maximum(np.floor(majority * sizes).astype(np.int64) + 1, 1)
+    cons_start = np.zeros(n_fam + 1, dtype=np.int64)
+    np.cumsum(room, out=cons_start[1:])
+    cons = np.empty(int(cons_start[-1]), dtype=np.uint32)
+    cons_len = np.zeros(n_fam, dtype=np.int64)
+    score = np.zeros(len(members), dtype=np.int64)
+    jobs = max(1, min(n_jobs, n_fam))
+    # equal shares of the values to count, not of the families
+    cum = np.cumsum(total)
+    cuts = [0] + [int(np.searchsorted(cum, cum[-1] * q / jobs)) for q in range(1, jobs)] + [n_fam]
+    args = (shingled.seq, offsets, members, fam_ptr, float(majority))
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        running = [
+            pool.submit(family_consensus, *args, lo, hi, cons_start, cons, cons_len, score)
+            for lo, hi in zip(cuts[:-1], cuts[1:], strict=True)
+            if hi > lo
+        ]
+        for job in running:
+            job.result()
+    return cons, cons_start, cons_len, score
 
 
 def national_model(prototypes: Prototypes, *, min_trusts: int = 3) -> np.ndarray:

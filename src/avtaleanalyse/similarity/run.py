@@ -619,7 +619,7 @@ def similarity_tables(
     _release_arrow_memory()  # what building the id columns left in Arrow's pool
     docs = unpacked(docs)
     lap("families")
-    protos = family_prototypes(sh, fams, docs, majority=p.prototype_majority)
+    protos = family_prototypes(sh, fams, docs, majority=p.prototype_majority, n_jobs=p.n_jobs)
     # text in the prototypes of >= national_min_trusts trusts is never local; it is the
     # national model unless the model's own text is given (then it counts as regional)
     shared = national_model(protos, min_trusts=p.national_min_trusts)
