@@ -77,17 +77,11 @@ def distinct_values(
     has_ex = len(ex_keys) > 0
     for u in range(lo, hi):
         bits = _table_bits(offsets[u + 1] - offsets[u])
-        mask = (1 << bits) - 1
         q = set_offsets[u]
         for p in range(offsets[u], offsets[u + 1]):
             v = values[p]
-            h = _slot(v, bits)
-            while owner[h] == u and vals[h] != v:
-                h = (h + 1) & mask
-            if owner[h] == u:
+            if not _claim(v, vals, owner, u, bits)[1]:
                 continue  # seen before in this unit
-            owner[h] = u
-            vals[h] = v
             if has_ex and _key_index(v, ex_keys, ex_slots, ex_bits) != -1:
                 continue
             out[q] = v
@@ -225,13 +219,8 @@ def family_consensus(
         for q in range(fam_ptr[f], fam_ptr[f + 1]):
             u = members[q]
             for p in range(offsets[u], offsets[u + 1]):
-                v = seq[p]
-                h = _slot(v, bits)
-                while owner[h] == f and keys[h] != v:
-                    h = (h + 1) & mask
-                if owner[h] != f:
-                    owner[h] = f
-                    keys[h] = v
+                h, new = _claim(seq[p], keys, owner, f, bits)
+                if new:
                     count[h] = 0
                     last[h] = -1
                 if last[h] != q:
@@ -256,6 +245,23 @@ def family_consensus(
             score[q] = hits
         cons[w : w + n].sort()
         cons_len[f] = n
+
+
+@numba.njit(inline="always")
+def _claim(
+    v: np.uint32, vals: np.ndarray, owner: np.ndarray, unit: int, bits: int
+) -> tuple[int, bool]:  # pragma: no cover - compiled
+    # slot of ``v`` in ``unit``'s open-addressing table (slots of other units count as
+    # empty), and whether ``v`` was put there now
+    mask = (1 << bits) - 1
+    h = _slot(v, bits)
+    while owner[h] == unit and vals[h] != v:
+        h = (h + 1) & mask
+    if owner[h] != unit:
+        owner[h] = unit
+        vals[h] = v
+        return h, True
+    return h, False
 
 
 @numba.njit(nogil=True, cache=True)
@@ -338,17 +344,9 @@ def distinct_counts(
     owner = np.full(1 << top, -1, np.int64)
     for u in range(n):
         bits = _table_bits(offsets[u + 1] - offsets[u])
-        mask = (1 << bits) - 1
         c = 0
         for p in range(offsets[u], offsets[u + 1]):
-            v = seq[p]
-            h = _slot(v, bits)
-            while owner[h] == u and vals[h] != v:
-                h = (h + 1) & mask
-            if owner[h] != u:
-                owner[h] = u
-                vals[h] = v
-                c += 1
+            c += _claim(seq[p], vals, owner, u, bits)[1]
         counts[u] = c
 
 
