@@ -171,6 +171,38 @@ def test_aligner_char_spans_equal_the_token_spans_and_base_spans_are_kept():
             assert aligner.char_span(d, a, b, base=True) == want  # from the cache
 
 
+def test_prototype_text_from_marks_equals_the_text_from_all_tokens():
+    """The prototype text cut with spans found from the base's marks (as the stage does)
+    equals the text cut with the spans of every token, names in the text and all."""
+    from avtaleanalyse.similarity.prototypes import prototype_text
+
+    docs, sh, fams, protos = _named_corpus(5, seed=7)
+    aligner = FamilyAligner(sh, fams, protos, documents=docs)
+    rng = np.random.default_rng(2)
+    cut = 0
+    for i, d in enumerate(sh.ids.astype(str)):
+        row = docs.iloc[i]
+        seq = sh.seq_of(i)
+        # a consensus without some runs of ten shingles: several runs, gaps between
+        gone = np.zeros(len(seq), dtype=bool)
+        for start in rng.choice(max(len(seq) - 10, 1), 4, replace=False):
+            gone[start : start + 10] = True
+        cons = np.setdiff1d(seq[~gone], seq[gone]).astype(np.uint32)
+        kw = {
+            "ngram": sh.ngram,
+            "parties": party_names(row["municipalities"], row["health_trust"]),
+            "language_form": row["language_form"],
+        }
+        want = prototype_text(row["text"], seq, int(sh.n_tokens[i]), cons, **kw)
+        got = prototype_text(
+            row["text"], seq, int(sh.n_tokens[i]), cons, **kw,
+            char_span=functools.partial(aligner.char_span, d, base=True),
+        )  # fmt: skip
+        assert got == want and got
+        cut += want.count(" […] ")
+    assert cut > len(sh)  # several runs per document
+
+
 def test_runs_are_the_same_in_worker_processes():
     docs, _ = synthetic_corpus(n_trusts=3, n_agreements=2, n_municipalities=8, seed=6)
     params = SimilarityParams(sections=False)

@@ -15,6 +15,7 @@ distinct health trusts.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -272,19 +273,26 @@ def prototype_text(
     language_form: str = "bokmal",
     common_form: bool = True,
     separator: str = " […] ",
+    char_span: Callable[[int, int], tuple[int, int]] | None = None,
 ) -> str:
     """The prototype as text: the base member's text cut to the consensus-covered runs.
+
+    ``char_span(start, end)``: where comparison tokens ``start:end`` lie in ``text``
+    (e.g. :meth:`~avtaleanalyse.similarity.alignment.FamilyAligner.char_span`, found from
+    the document's marks); without it the whole text is tokenised to find them.
 
     Returns
     -------
     str
         Runs of the base text joined by ``separator`` where non-consensus text was left out.
     """
-    _, spans = normalize_tokens(
-        text, parties=parties, language_form=language_form, common_form=common_form
-    )
-    cov = covered_tokens(seq, n_tokens, consensus, ngram)
-    parts = []
-    for a, b in runs(cov):
-        parts.append(text[int(spans[a, 0]) : int(spans[b - 1, 1])])
-    return separator.join(parts)
+    found = runs(covered_tokens(seq, n_tokens, consensus, ngram))
+    if char_span is None and found:
+        _, spans = normalize_tokens(
+            text, parties=parties, language_form=language_form, common_form=common_form
+        )
+
+        def char_span(a: int, b: int) -> tuple[int, int]:
+            return int(spans[a, 0]), int(spans[b - 1, 1])
+
+    return separator.join(text[slice(*char_span(a, b))] for a, b in found)

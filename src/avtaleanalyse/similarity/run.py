@@ -694,6 +694,8 @@ def similarity_tables(
                 parties=party_names(m.get(schema.MUNICIPALITIES), m.get(schema.HEALTH_TRUST)),
                 language_form=str(m.get(schema.LANGUAGE_FORM) or "bokmal"),
                 common_form=p.common_form,
+                # from the base's marks, as its members' passages were (cached spans)
+                char_span=functools.partial(aligner.char_span, base, base=True),
             )
         )
     ptable[schema.TEXT] = proto_texts
