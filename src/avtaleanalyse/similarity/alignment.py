@@ -256,16 +256,17 @@ def singleton_references(
         for m in ms:
             by_muni.setdefault(m, []).append(u)
     out = {}
-    barred_count = np.zeros(len(wanted), dtype=np.int64)
     for i in alone:
         own = sorted_unique(shingled.seq_of(i))
         codes = np.searchsorted(wanted, own)
         # a hash is shared when more units hold it than units that cannot count: the
-        # document itself and the agreements of its own municipalities
+        # document itself and the agreements of its own municipalities (counted for the
+        # document's own hashes only: the work is its barred documents' length)
         barred = np.array(sorted({i, *(u for m in munis[i] for u in by_muni[m])}), np.int64)
-        barred_count[:] = 0
-        count_holders(seq, offs, barred, wanted, slots, bits, barred_count)
-        out[str(ids[i])] = own[holders[codes] > barred_count[codes]]
+        own_bits = max(4, int(2 * len(own)).bit_length())
+        barred_count = np.zeros(len(own), dtype=np.int64)
+        count_holders(seq, offs, barred, own, code_table(own, own_bits), own_bits, barred_count)
+        out[str(ids[i])] = own[holders[codes] > barred_count]
     return out
 
 
