@@ -71,6 +71,7 @@ def test_pairs_of_number_6_agreements_with_exact_similarity():
     summary = within_across_summary(kt).set_index("comparison")
     assert summary.loc["innen samme HF", "n_pairs"] == 1
     assert summary.loc["mellom HF", "mean"] == 0.0
+    pd.testing.assert_frame_equal(knowledge_transfer_pairs(docs, sh, n_jobs=2), kt)
 
 
 class _TextThatMustNotBeTaken(ArrowStringArray):

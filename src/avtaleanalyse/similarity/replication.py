@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from avtaleanalyse import schema
-from avtaleanalyse.similarity.candidates import all_pairs_exact
+from avtaleanalyse.similarity.candidates import overlap_counts
 from avtaleanalyse.similarity.shingles import Shingled
 
 __all__ = ["knowledge_transfer_pairs", "within_across_summary"]
@@ -28,6 +28,7 @@ def knowledge_transfer_pairs(
     include_templates: bool = False,
     max_documents: int = 3000,
     seed: int = 1,
+    n_jobs: int = 1,
 ) -> pd.DataFrame:
     """All pairs of agreements number ``number`` with exact similarities.
 
@@ -43,6 +44,8 @@ def knowledge_transfer_pairs(
         table grows with the square of the count).
     seed
         Seed of that sample.
+    n_jobs
+        Threads counting the overlaps (the result does not depend on it).
 
     Returns
     -------
@@ -72,10 +75,15 @@ def knowledge_transfer_pairs(
     row = {d: i for i, d in enumerate(shingled.ids.astype(str))}
     ids = [d for d in docs[schema.DOC_ID].astype(str) if d in row]
     sub = shingled.take([row[d] for d in ids])
-    exact = all_pairs_exact(sub)
     n = len(ids)
-    ii, jj = np.triu_indices(n, 1)
-    full = pd.DataFrame({"i": ii, "j": jj}).merge(exact, on=["i", "j"], how="left").fillna(0.0)
+    # every pair is listed, so every pair is counted (a sparse product spends most of its
+    # time on the shingles nearly all of them share)
+    i, j = np.triu_indices(n, 1)
+    inter = overlap_counts(sub, np.stack([i, j], axis=1), n_jobs=n_jobs).astype(np.int64)
+    sizes = sub.set_sizes()
+    jaccard = inter / np.maximum(sizes[i] + sizes[j] - inter, 1)
+    c_ij = inter / np.maximum(sizes[i], 1)
+    c_ji = inter / np.maximum(sizes[j], 1)
     meta = docs.set_index(schema.DOC_ID)
     hf = meta[schema.HEALTH_TRUST].reindex(ids).astype(object).to_numpy()
     lab = (
@@ -84,7 +92,6 @@ def knowledge_transfer_pairs(
         .map(lambda m: ", ".join(m) if m is not None and len(m) else "")
         .to_numpy()
     )
-    i, j = full["i"].to_numpy(int), full["j"].to_numpy(int)
     ida = np.asarray(ids, dtype=object)
     out = pd.DataFrame(
         {
@@ -95,9 +102,9 @@ def knowledge_transfer_pairs(
             "label_a": lab[i],
             "label_b": lab[j],
             WITHIN_HF: (hf[i] == hf[j]) & pd.notna(hf[i]),
-            schema.JACCARD: full["jaccard"].to_numpy(float),
-            schema.CONTAINMENT_AB: full["containment_ij"].to_numpy(float),
-            schema.CONTAINMENT_BA: full["containment_ji"].to_numpy(float),
+            schema.JACCARD: jaccard,
+            schema.CONTAINMENT_AB: c_ij,
+            schema.CONTAINMENT_BA: c_ji,
         }
     )
     return out[cols]

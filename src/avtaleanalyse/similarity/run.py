@@ -709,7 +709,7 @@ def similarity_tables(
     del aligner
     docs = parked(docs)
     lap("prototypes")
-    kt = knowledge_transfer_pairs(docs, sh)
+    kt = knowledge_transfer_pairs(docs, sh, n_jobs=p.n_jobs)
     emit("delavtale6_pairs", kt)
     emit("delavtale6_summary", within_across_summary(kt))
     del kt
