@@ -371,7 +371,7 @@ class FamilyAligner:
         """``[first, last)`` characters of comparison tokens ``start:end`` in the NFC text
         (the spans of :func:`~avtaleanalyse.similarity.normalize.normalize_tokens`).
 
-        Found from the document's last mark before ``start`` like :meth:`words`
+        Each end is found from the document's last mark before it, like :meth:`words`
         (:func:`~avtaleanalyse.similarity.normalize.comparison_span`). Spans of base members
         are kept (``base=True``): the family's members ask for the same ones.
         """
@@ -381,7 +381,14 @@ class FamilyAligner:
             if got is not None:
                 return got
         text, marks, parties, _ = self._context(doc_id)
-        got = comparison_span(text, start, end, **_mark_before(marks, start), parties=parties)
+        at_start, at_end = _mark_before(marks, start), _mark_before(marks, end - 1)
+        if at_start == at_end:
+            got = comparison_span(text, start, end, **at_start, parties=parties)
+        else:  # each end from its own mark: a long span is not tokenised in full
+            got = (
+                comparison_span(text, start, start + 1, **at_start, parties=parties)[0],
+                comparison_span(text, end - 1, end, **at_end, parties=parties)[1],
+            )
         if base:
             if len(self._base_spans) > _BASE_CACHE * 16:
                 self._base_spans.clear()
