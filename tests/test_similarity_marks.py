@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from avtaleanalyse.similarity import shingles
+from avtaleanalyse.similarity import normalize, shingles
 from avtaleanalyse.similarity.alignment import FamilyAligner
 from avtaleanalyse.similarity.families import cluster_families
 from avtaleanalyse.similarity.normalize import (
@@ -21,6 +21,7 @@ from avtaleanalyse.similarity.normalize import (
     normalize_tokens,
     raw_tokens,
     raw_tokens_marked,
+    raw_tokens_marked_many,
 )
 from avtaleanalyse.similarity.prototypes import family_prototypes
 from avtaleanalyse.similarity.run import SimilarityParams, similarity_tables
@@ -59,12 +60,44 @@ def test_marked_tokens_are_the_raw_tokens_and_marks_point_at_them(block):
                 assert raw_tokens(t[c:])[0] == toks[i]
 
 
+@pytest.mark.parametrize("block", [1, 3, 64, 512])
+def test_many_texts_marked_at_once_equal_each_text_marked_alone(monkeypatch, block):
+    monkeypatch.setattr(normalize, "MARK_CHARS", block)
+    rng = random.Random(block)
+    # word and non-word characters of several kinds: a decomposed é (NFC joins it), word
+    # characters outside the BMP, a non-word one, Arabic digits, a lone surrogate
+    alphabet = [*"abø ÆÅ,.\n\t-_§19", "e\u0301", "\U0001d400", "\U0001f600", "\u0661", "\ud800"]
+    texts = [
+        "".join(rng.choice(alphabet) for _ in range(rng.choice([0, 0, 1, 2, 5, 60, 700])))
+        for _ in range(200)
+    ]
+    # cuts anywhere: before, at and after the ends, inside words, repeated
+    cuts = [
+        sorted(rng.randint(-2, len(nfc(t)) + 2) for _ in range(rng.choice([0, 0, 1, 3, 25])))
+        for t in texts
+    ]
+    for with_cuts in (True, False):
+        codes, uniques, n_tokens, counts, chars, idx = raw_tokens_marked_many(
+            texts, cuts if with_cuts else None
+        )
+        assert len(set(uniques)) == len(uniques)
+        tokens = [uniques[c] for c in codes]
+        t0 = np.concatenate([[0], np.cumsum(n_tokens)])
+        m0 = np.concatenate([[0], np.cumsum(counts)])
+        for i, text in enumerate(texts):
+            want = raw_tokens_marked(text, block, cuts=cuts[i] if with_cuts else ())
+            assert tokens[t0[i] : t0[i + 1]] == want[0]
+            assert chars[m0[i] : m0[i + 1]].tolist() == want[1]
+            assert idx[m0[i] : m0[i + 1]].tolist() == want[2]
+        if with_cuts:  # texts without tokens, texts with several marks
+            assert (n_tokens == 0).any() and (counts > 3).any()
+    assert len(raw_tokens_marked_many([])[0]) == 0
+
+
 @pytest.mark.parametrize("block", [1, 9, 60])
 def test_slice_and_span_from_any_mark_equal_the_full_tokenisation(monkeypatch, block):
     # small blocks: many marks fall inside or right beside a masked name
-    monkeypatch.setattr(
-        shingles, "raw_tokens_marked", functools.partial(raw_tokens_marked, block_chars=block)
-    )
+    monkeypatch.setattr(normalize, "MARK_CHARS", block)
     texts = _texts(60)
     units = pd.DataFrame(
         {

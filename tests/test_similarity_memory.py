@@ -86,6 +86,19 @@ def test_sets_rebuilt_from_sequences_equal_stored_sets(corpus, monkeypatch):
     assert np.array_equal(sets_without(unknown, drop).set_sizes(), stored.set_sizes())
 
 
+def test_partition_shingled_without_sets_keeps_their_sizes(corpus):
+    docs, _ = corpus
+    # one text repeats its shingles: fewer distinct ones than its sequence holds
+    docs = pd.concat([docs, docs.iloc[:1].assign(doc_id="rep", text="ett to tre fire fem " * 9)])
+    sh = shingle_partition(docs)
+    bare = shingle_partition(docs, sets=False)
+    assert bare.sets is None and not bare.has_sets
+    assert np.array_equal(bare.set_sizes(), sh.set_sizes())  # counted, not sorted
+    assert bare.set_sizes()[-1] == 5 and len(bare.seq_of(len(docs) - 1)) == 41
+    for f in ("ids", "seq_offsets", "seq", "n_tokens", "mark_offsets", "marks"):
+        assert np.array_equal(getattr(bare, f), getattr(sh, f)), f
+
+
 def test_signatures_and_scores_without_stored_sets(corpus):
     _, sh = corpus
     drop = np.unique(sh.set_of(2)[:20])

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pytest
+
 from avtaleanalyse.similarity.normalize import (
     NUMBER_TOKEN,
     PARTY_TOKEN,
+    TokenView,
     mask_parties,
+    mask_spans,
     normalize_tokens,
+    party_table,
     split_sentences,
 )
 
@@ -54,3 +60,25 @@ def test_extra_nn_nb_pairs_make_parallel_sentences_equal():
     nn2, _ = normalize_tokens("Avtalen skal evaluerast saman.", language_form="nynorsk")
     nb2, _ = normalize_tokens("Avtalen skal evalueres sammen.", language_form="bokmal")
     assert nn2 == nb2
+
+
+def test_token_view_reads_tokens_like_a_list():
+    uniques = ["Stord", "kommune", "og", "HF"]
+    codes = np.array([2, 0, 1, 2, 3, 0, 1], dtype=np.int64)
+    full = [uniques[c] for c in codes]
+    view = TokenView(uniques, codes, 1, 6)  # the tokens of one text among others
+    want = full[1:6]
+    assert len(view) == 5 and list(view) == want
+    for i in range(-5, 5):
+        assert view[i] == want[i]
+    for sl in (slice(0, 2), slice(3, 99), slice(-2, None), slice(4, 1), slice(None, None, 2)):
+        assert view[sl] == want[sl]
+    for i in (5, -6):
+        with pytest.raises(IndexError):
+            view[i]
+    assert "HF" in view and "x" not in view
+    # masking reads the view as it reads a list
+    seqs, _ = party_table(["Stord"])
+    assert (
+        mask_spans(view, [0, 1, 4], seqs) == mask_spans(want, [0, 1, 4], seqs) == [[0, 1], [4, 5]]
+    )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 import random
 
 import numpy as np
@@ -12,7 +11,7 @@ import pytest
 
 from avtaleanalyse import schema
 from avtaleanalyse.io.tables import read_table, write_table
-from avtaleanalyse.similarity import run, shingles
+from avtaleanalyse.similarity import normalize, run
 from avtaleanalyse.similarity.normalize import nfc, raw_tokens, raw_tokens_marked
 from avtaleanalyse.similarity.run import (
     SimilarityParams,
@@ -131,9 +130,7 @@ def test_sections_read_from_documents_equal_sections_shingled_alone(
     monkeypatch, block, seed, own_texts
 ):
     # small blocks: marks everywhere, many beside the cuts and inside masked names
-    monkeypatch.setattr(
-        shingles, "raw_tokens_marked", functools.partial(raw_tokens_marked, block_chars=block)
-    )
+    monkeypatch.setattr(normalize, "MARK_CHARS", block)
     docs, secs = _corpus(60, seed)
     spans = _section_spans(docs, secs)
     sh = shingle_corpus(docs, keep_sets=False, cuts=cuts_per_unit(spans, len(docs)))

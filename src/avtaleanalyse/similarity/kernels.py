@@ -25,6 +25,8 @@ __all__ = [
     "key_hits",
     "pair_overlaps",
     "same_label",
+    "token_marks",
+    "word_runs",
     "within_label_sums",
 ]
 
@@ -587,3 +589,109 @@ def key_hits(
     for p in range(len(values)):
         out[p] = _key_index(values[p], keys, slots, bits) != -1
     return out
+
+
+@numba.njit(nogil=True, cache=True)
+def token_marks(
+    word: np.ndarray,
+    text_start: np.ndarray,
+    text_len: np.ndarray,
+    cut_values: np.ndarray,
+    cut_offsets: np.ndarray,
+    block: int,
+    n_tokens: np.ndarray,
+    mark_counts: np.ndarray,
+    mark_chars: np.ndarray,
+    mark_tokens: np.ndarray,
+) -> None:  # pragma: no cover - compiled; tested through ``raw_tokens_marked_many``
+    """The raw tokens and marks of :func:`~avtaleanalyse.similarity.normalize.
+    raw_tokens_marked` for many texts, from whether each character is a word character.
+
+    Text ``t`` is ``word[text_start[t]:text_start[t] + text_len[t]]``; its cuts are
+    ``cut_values[cut_offsets[t]:cut_offsets[t+1]]`` (sorted). Writes ``n_tokens[t]`` (runs
+    of word characters), ``mark_counts[t]`` and the marks themselves from
+    ``mark_chars[m0]``/``mark_tokens[m0]`` on, ``m0`` the sum of the bounds
+    ``text_len // block + 2 + cuts`` of the texts before (at most that many marks each)."""
+    m0 = 0
+    for t in range(len(text_start)):
+        s = text_start[t]
+        n = text_len[t]
+        c0 = cut_offsets[t]
+        c1 = cut_offsets[t + 1]
+        m = m0
+        tok = 0  # run starts before `pos`
+        pos = 0
+        if n == 0:
+            if c1 == c0:  # an empty text has one mark unless cuts were given
+                mark_chars[m] = 0
+                mark_tokens[m] = 0
+                m += 1
+        else:
+            k = c0
+            p = 0
+            while p < n:
+                r = p + block
+                q = n
+                if r < n:
+                    q = r
+                    while q < n and word[s + q]:
+                        q += 1
+                # the next cut after p at which no token lies (a stop)
+                while k < c1:
+                    c = cut_values[k]
+                    if c > p and c < n and (not word[s + c - 1] or not word[s + c]):
+                        break
+                    k += 1
+                if k < c1 and cut_values[k] < q:
+                    q = cut_values[k]
+                while pos < p:
+                    if word[s + pos] and (pos == 0 or not word[s + pos - 1]):
+                        tok += 1
+                    pos += 1
+                mark_chars[m] = p
+                mark_tokens[m] = tok
+                m += 1
+                p = q
+        while pos < n:
+            if word[s + pos] and (pos == 0 or not word[s + pos - 1]):
+                tok += 1
+            pos += 1
+        n_tokens[t] = tok
+        mark_counts[t] = m - m0
+        m0 += n // block + 2 + (c1 - c0)
+
+
+@numba.njit(nogil=True, cache=True)
+def _fmix64(h: np.uint64) -> np.uint64:  # pragma: no cover - compiled
+    h ^= h >> np.uint64(33)
+    h *= np.uint64(0xFF51AFD7ED558CCD)
+    h ^= h >> np.uint64(33)
+    h *= np.uint64(0xC4CEB9FE1A85EC53)
+    h ^= h >> np.uint64(33)
+    return h
+
+
+@numba.njit(nogil=True, cache=True)
+def word_runs(
+    codes: np.ndarray, word: np.ndarray, starts: np.ndarray, ends: np.ndarray, hashes: np.ndarray
+) -> None:  # pragma: no cover - compiled; tested through ``raw_tokens_marked_many``
+    """Where each maximal run of word characters (a raw token) of ``codes`` (code points,
+    ``word[i]`` whether ``codes[i]`` is a word character) starts and ends, and a 64-bit hash
+    of its code points (FNV-1a, then the MurmurHash3 finaliser), written in order."""
+    t = -1
+    last = -1
+    h = np.uint64(0)
+    for i in range(len(codes)):
+        if word[i]:
+            if i == 0 or not word[i - 1]:
+                if t >= 0:
+                    hashes[t] = _fmix64(h)
+                    ends[t] = last + 1
+                t += 1
+                starts[t] = i
+                h = np.uint64(0xCBF29CE484222325)
+            h = (h ^ np.uint64(codes[i])) * np.uint64(0x100000001B3)
+            last = i
+    if t >= 0:
+        hashes[t] = _fmix64(h)
+        ends[t] = last + 1

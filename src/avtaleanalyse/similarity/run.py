@@ -152,9 +152,9 @@ def _shingle_job(args: tuple[pd.DataFrame, list[np.ndarray] | None, dict]) -> Sh
     df, cuts, kw = args
     kw = dict(kw)
     keep_sets = kw.pop("keep_sets", True)
-    out = shingle_partition(df, cuts=cuts, **kw)
+    out = shingle_partition(df, cuts=cuts, sets=keep_sets, **kw)
     _release_arrow_memory()
-    return out if keep_sets else out.without_sets()
+    return out
 
 
 def shingle_corpus(

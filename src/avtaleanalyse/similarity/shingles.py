@@ -24,10 +24,11 @@ import pandas as pd
 from avtaleanalyse import schema
 from avtaleanalyse.similarity.normalize import (
     PARTY_TOKEN,
+    TokenView,
     final_token,
     mask_spans,
     party_table,
-    raw_tokens_marked,
+    raw_tokens_marked_many,
 )
 
 __all__ = [
@@ -432,6 +433,7 @@ def shingle_partition(
     text_column: str = schema.TEXT,
     mask_generic: bool = True,
     cuts: Sequence[Sequence[int]] | None = None,
+    sets: bool = True,
 ) -> Shingled:
     """Shingle a partition of documents (or sections) with one vectorised hashing pass.
 
@@ -449,6 +451,9 @@ def shingle_partition(
     cuts
         Per unit, sorted NFC character offsets that become marks (where its sections
         begin and end, :mod:`~avtaleanalyse.similarity.spans`); the shingles are the same.
+    sets
+        Store each unit's distinct shingles; without, only their number is kept (as
+        :meth:`Shingled.without_sets`, which builds them first).
 
     Returns
     -------
@@ -464,21 +469,9 @@ def shingle_partition(
     )
     munis = units[schema.MUNICIPALITIES].tolist() if schema.MUNICIPALITIES in units else [None] * n
     hfs = units[schema.HEALTH_TRUST].tolist() if schema.HEALTH_TRUST in units else [None] * n
-    marked = (
-        [raw_tokens_marked(t) for t in texts]
-        if cuts is None
-        else [raw_tokens_marked(t, cuts=c) for t, c in zip(texts, cuts, strict=True)]
-    )
-    raw_docs = [m[0] for m in marked]
-    raw_len = np.array([len(t) for t in raw_docs], dtype=np.int64)
-    mark_count = np.array([len(m[1]) for m in marked], dtype=np.int64)
-    mark_chars = np.fromiter(itertools.chain.from_iterable(m[1] for m in marked), np.int64)
-    mark_raw = np.fromiter(itertools.chain.from_iterable(m[2] for m in marked), np.int64)
-    del marked
-    flat = np.array(list(itertools.chain.from_iterable(raw_docs)), dtype=object)
-    codes, uniques = pd.factorize(flat, sort=False)
-    codes = np.asarray(codes, dtype=np.int64)
-    uniques = list(uniques) + [PARTY_TOKEN]
+    codes, uniques, raw_len, mark_count, mark_chars, mark_raw = raw_tokens_marked_many(texts, cuts)
+    del texts
+    uniques = [*uniques, PARTY_TOKEN]
     party_code = len(uniques) - 1
     # masking: only positions whose token can start a mask are inspected in Python
     tables = [
@@ -497,7 +490,8 @@ def shingle_partition(
         for grp in np.split(np.arange(len(hit_pos)), brk) if len(hit_pos) else []:
             d = int(hit_doc[grp[0]])
             seqs, keys = tables[d]
-            toks = raw_docs[d]
+            # the document's tokens as read (its spans are all found before any is masked)
+            toks = TokenView(uniques, codes, int(starts[d]), int(starts[d + 1]))
             local = [int(p) - int(starts[d]) for p in hit_pos[grp]]
             local = [i for i in local if toks[i] in keys]
             for sa, sb in mask_spans(toks, local, seqs, generic=mask_generic):
@@ -512,7 +506,6 @@ def shingle_partition(
         mark_count, mark_chars, mark_raw, raw_len, starts, keep, dropped
     )
     codes = codes[keep]
-    del flat, raw_docs
     # language form per token (as int code) so nn and nb lemmatise separately
     is_nn = np.repeat(np.array([lf == "nynorsk" for lf in lforms], dtype=bool), lengths)
     nu = len(uniques)
@@ -567,19 +560,26 @@ def shingle_partition(
         seq[is_short] = np.concatenate([arr for _, arr in seq_parts])
     else:
         seq = seq_normal
-    # distinct sorted sets per unit: sort by (unit, hash) once
-    unit_of = np.repeat(np.arange(n, dtype=np.uint64), seq_len)
-    combo = np.sort((unit_of << _U64(32)) | seq.astype(np.uint64))
-    if len(combo):
-        combo = combo[np.concatenate(([True], combo[1:] != combo[:-1]))]
-    sets = (combo & _U64(0xFFFFFFFF)).astype(np.uint32)
-    set_counts = np.bincount((combo >> _U64(32)).astype(np.int64), minlength=n)
+    if sets:
+        # distinct sorted sets per unit: sort by (unit, hash) once
+        unit_of = np.repeat(np.arange(n, dtype=np.uint64), seq_len)
+        combo = np.sort((unit_of << _U64(32)) | seq.astype(np.uint64))
+        if len(combo):
+            combo = combo[np.concatenate(([True], combo[1:] != combo[:-1]))]
+        set_values = (combo & _U64(0xFFFFFFFF)).astype(np.uint32)
+        set_counts = np.bincount((combo >> _U64(32)).astype(np.int64), minlength=n)
+    else:
+        from avtaleanalyse.similarity.kernels import distinct_counts
+
+        set_values = None
+        set_counts = np.zeros(n, dtype=np.int64)
+        distinct_counts(seq, seq_offsets, set_counts)  # the sizes only: no sort
     return Shingled(
         ids=units[id_column].astype(str).to_numpy(),
         seq_offsets=seq_offsets,
         seq=seq,
         set_offsets=_offsets(set_counts),
-        sets=sets,
+        sets=set_values,
         n_tokens=lengths,
         ngram=ngram,
         mark_offsets=mark_offsets,
