@@ -6,7 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from avtaleanalyse.similarity.alignment import classify_runs, is_variant
+from avtaleanalyse.similarity.alignment import (
+    classify_runs,
+    is_variant,
+    lookup_positions,
+    position_index,
+)
+from avtaleanalyse.similarity.prototypes import covered_tokens
 from avtaleanalyse.similarity.run import SimilarityParams, similarity_tables
 
 rng = np.random.default_rng(7)
@@ -241,3 +247,24 @@ def test_count_holders_counts_each_unit_once_and_only_the_wanted_values():
     want = [sum(int(w in set(seqs[u].tolist())) for u in units) for w in wanted.tolist()]
     assert counts.tolist() == want
     assert max(want) > 1 and any(np.bincount(seqs[u]).max() > 1 for u in units)  # repeats
+
+
+@pytest.mark.parametrize("ngram", [1, 3, 5])
+def test_covered_tokens_and_first_positions_follow_their_definitions(ngram):
+    rng = np.random.default_rng(ngram)
+    for _ in range(300):
+        n = int(rng.integers(0, 40))
+        # a unit shorter than the n-gram has one shingle; values repeat within a unit
+        length = 0 if n == 0 else max(n - ngram + 1, 1)
+        seq = rng.integers(0, 30, size=length).astype(np.uint32)
+        ref = np.sort(rng.choice(30, size=int(rng.integers(0, 25)))).astype(np.uint32)
+        span = min(ngram, n)
+        want = [any(seq[j] in ref for j in range(max(0, t - span + 1), min(t + 1, length)))
+                for t in range(n)]  # fmt: skip
+        assert covered_tokens(seq, n, ref, ngram).tolist() == want
+        probe = rng.integers(0, 35, size=20).astype(np.uint32)
+        first = {}
+        for j, h in enumerate(seq.tolist()):
+            first.setdefault(h, j)
+        got = lookup_positions(position_index(seq), probe)
+        assert got.tolist() == [first.get(int(h), -1) for h in probe]

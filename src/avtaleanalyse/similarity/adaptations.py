@@ -18,7 +18,12 @@ import numpy as np
 import pandas as pd
 
 from avtaleanalyse import schema
-from avtaleanalyse.similarity.alignment import LOCAL_KINDS, FamilyAligner, first_positions
+from avtaleanalyse.similarity.alignment import (
+    LOCAL_KINDS,
+    FamilyAligner,
+    lookup_positions,
+    position_index,
+)
 from avtaleanalyse.similarity.prototypes import Prototypes, covered_tokens, runs
 from avtaleanalyse.similarity.shingles import Shingled, sorted_unique
 
@@ -92,16 +97,16 @@ def _document_passages(
         recs.append((x.kind, text[s:e], s, e, x.end - x.start, ptext))
     removed = [(a, b) for a, b in removed if not any(a < gb and ga < b for ga, gb in edited_gaps)]
     if removed:
-        dpos = first_positions(seq)
+        # each base shingle's first position in the document (-1: absent)
+        dpos = lookup_positions(position_index(seq), bseq)
+        shared_at = np.flatnonzero(dpos >= 0)
     for a, b in removed:
         # where in the document: after the last base shingle before a that the doc has
         where = 0
-        for j in range(a - k, -1, -1):
-            dj = dpos.get(int(bseq[j]))
-            if dj is not None:
-                last = min(dj + k, n) - 1
-                where = chars(doc_id, last, last + 1)[1]
-                break
+        p = int(np.searchsorted(shared_at, a - k, side="right")) - 1
+        if p >= 0:
+            last = min(int(dpos[shared_at[p]]) + k, n) - 1
+            where = chars(doc_id, last, last + 1)[1]
         s, e = chars(base, a, b)
         recs.append(("removed", base_text[s:e], where, where, b - a, ""))
     # in order of position, then kind (a stable sort: equal keys keep the order above)

@@ -53,8 +53,8 @@ __all__ = [
     "FamilyAligner",
     "Run",
     "classify_runs",
-    "first_positions",
     "is_variant",
+    "lookup_positions",
     "position_index",
     "singleton_references",
 ]
@@ -85,24 +85,16 @@ class Run:
     gap_end: int = 0
 
 
-def first_positions(seq: np.ndarray) -> dict[int, int]:
-    """Shingle hash -> index of its first occurrence in ``seq``."""
-    out: dict[int, int] = {}
-    for j, h in enumerate(seq.tolist()):
-        out.setdefault(h, j)
-    return out
-
-
 def position_index(seq: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Sorted distinct hashes of ``seq`` and the index of each one's first occurrence.
 
-    The array form of :func:`first_positions` (a few bytes per shingle, not a dict entry).
+    Read with :func:`lookup_positions` (a few bytes per shingle, not a dict entry).
     """
     uniq, first = np.unique(np.asarray(seq), return_index=True)
     return uniq, first.astype(np.int64)
 
 
-def _lookup(index: tuple[np.ndarray, np.ndarray], hashes: np.ndarray) -> np.ndarray:
+def lookup_positions(index: tuple[np.ndarray, np.ndarray], hashes: np.ndarray) -> np.ndarray:
     """First position of each hash in the indexed sequence, -1 where absent."""
     uniq, first = index
     if not len(uniq) or not len(hashes):
@@ -193,8 +185,8 @@ def classify_runs(
     pl = np.full(len(uncovered), -1, dtype=np.int64)
     pr = np.full(len(uncovered), -1, dtype=np.int64)
     ok_l, ok_r = left >= 0, right < n_hits
-    pl[ok_l] = _lookup(index, hits[left[ok_l]])
-    pr[ok_r] = _lookup(index, hits[right[ok_r]])
+    pl[ok_l] = lookup_positions(index, hits[left[ok_l]])
+    pr[ok_r] = lookup_positions(index, hits[right[ok_r]])
     # consensus tokens of the base before each position: "any in ga:gb" in one subtraction
     base_cov = np.asarray(base_consensus_covered, dtype=bool)
     cum = np.zeros(len(base_cov) + 1, dtype=np.int64)

@@ -18,6 +18,7 @@ __all__ = [
     "core_pair_counts",
     "count_distinct_keys",
     "count_holders",
+    "covered_by_sorted",
     "distinct_counts",
     "distinct_values",
     "family_consensus",
@@ -544,6 +545,19 @@ def same_label(
 
 
 @numba.njit(nogil=True, cache=True)
+def _in_sorted(values: np.ndarray, lo: int, hi: int, v) -> bool:  # pragma: no cover - compiled
+    # whether v is in values[lo:hi] (sorted): binary search for its first place
+    left, right = lo, hi
+    while left < right:
+        mid = (left + right) >> 1
+        if values[mid] < v:
+            left = mid + 1
+        else:
+            right = mid
+    return left < hi and values[left] == v
+
+
+@numba.njit(nogil=True, cache=True)
 def family_hits(
     seq: np.ndarray,
     seq_offsets: np.ndarray,
@@ -568,15 +582,7 @@ def family_hits(
         if s1 <= s0:
             continue
         for p in range(seq_offsets[u], seq_offsets[u + 1]):
-            v = seq[p]
-            left, right = s0, s1
-            while left < right:
-                mid = (left + right) >> 1
-                if set_values[mid] < v:
-                    left = mid + 1
-                else:
-                    right = mid
-            out[p - base] = left < s1 and set_values[left] == v
+            out[p - base] = _in_sorted(set_values, s0, s1, seq[p])
     return out
 
 
@@ -695,3 +701,18 @@ def word_runs(
     if t >= 0:
         hashes[t] = _fmix64(h)
         ends[t] = last + 1
+
+
+@numba.njit(nogil=True, cache=True)
+def covered_by_sorted(
+    seq: np.ndarray, n_tokens: int, ref: np.ndarray, span: int, out: np.ndarray
+) -> None:  # pragma: no cover - compiled; tested through ``covered_tokens``
+    """``out[t]`` set for every token ``t < n_tokens`` that a shingle ``seq[j]`` found in
+    ``ref`` (sorted) covers: tokens ``j .. j+span-1``."""
+    reach = 0
+    for j in range(len(seq)):
+        if _in_sorted(ref, 0, len(ref), seq[j]):
+            end = min(j + span, n_tokens)
+            for t in range(max(j, reach), end):
+                out[t] = True
+            reach = max(reach, end)

@@ -13,6 +13,7 @@ padded to the same length, which keeps every span valid.
 
 from __future__ import annotations
 
+import operator
 import re
 import sys
 import unicodedata
@@ -339,11 +340,12 @@ def _word_characters() -> np.ndarray:
 
 class TokenView(Sequence[str]):
     """Tokens ``start:end`` of a factorised token list (``uniques[codes[i]]``), each made
-    when read: masking reads a few tokens around each possible name."""
+    when read: masking reads a few tokens around each possible name. ``codes`` is best a
+    list (read one item at a time)."""
 
-    __slots__ = ("_codes", "_start", "_uniques", "_len")
+    __slots__ = ("_codes", "_len", "_start", "_uniques")
 
-    def __init__(self, uniques: Sequence[str], codes: np.ndarray, start: int, end: int) -> None:
+    def __init__(self, uniques: Sequence[str], codes: Sequence[int], start: int, end: int) -> None:
         self._uniques = uniques
         self._codes = codes
         self._start = start
@@ -353,15 +355,16 @@ class TokenView(Sequence[str]):
         return self._len
 
     def __getitem__(self, i):
+        if type(i) is int and 0 <= i < self._len:  # the common case first
+            return self._uniques[self._codes[self._start + i]]
         if isinstance(i, slice):
             a, b, step = i.indices(self._len)
-            codes = self._codes[self._start + a : self._start + b : step].tolist()
+            codes = self._codes[self._start + a : self._start + b : step]
             return [self._uniques[c] for c in codes]
-        if i < 0:
-            i += self._len
-        if not 0 <= i < self._len:
-            raise IndexError(i)
-        return self._uniques[self._codes[self._start + i]]
+        i = operator.index(i)
+        if -self._len <= i < 0:
+            return self._uniques[self._codes[self._start + self._len + i]]
+        raise IndexError(i)
 
 
 def raw_tokens_marked_many(

@@ -66,16 +66,15 @@ def covered_tokens(seq: np.ndarray, n_tokens: int, ref: np.ndarray, ngram: int) 
     Shingle ``j`` covers tokens ``j .. j+ngram-1``; a unit shorter than ``ngram`` has one
     shingle covering all its tokens.
     """
+    from avtaleanalyse.similarity.kernels import covered_by_sorted
+
     n = int(n_tokens)
+    out = np.zeros(n, dtype=bool)
     if n == 0 or len(seq) == 0 or len(ref) == 0:
-        return np.zeros(n, dtype=bool)
-    k = min(ngram, n)
-    pos = np.searchsorted(ref, seq)
-    pos[pos >= len(ref)] = 0
-    hit = ref[pos] == seq
-    j = np.flatnonzero(hit)
-    delta = np.bincount(j, minlength=n + 1) - np.bincount(np.minimum(j + k, n), minlength=n + 1)
-    return np.cumsum(delta[:n]) > 0
+        return out
+    # one compiled pass (a binary search per shingle): called once or more per document
+    covered_by_sorted(seq, n, ref, min(ngram, n), out)
+    return out
 
 
 def runs(mask: np.ndarray) -> list[tuple[int, int]]:

@@ -484,14 +484,15 @@ def shingle_partition(
     starts = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(raw_len, out=starts[1:])
     if len(hit_codes):
+        raw_codes = codes.tolist()  # read item by item while masking
         hit_pos = np.flatnonzero(np.isin(codes, hit_codes))
         hit_doc = np.searchsorted(starts, hit_pos, side="right") - 1
         brk = np.flatnonzero(np.diff(hit_doc)) + 1
         for grp in np.split(np.arange(len(hit_pos)), brk) if len(hit_pos) else []:
             d = int(hit_doc[grp[0]])
             seqs, keys = tables[d]
-            # the document's tokens as read (its spans are all found before any is masked)
-            toks = TokenView(uniques, codes, int(starts[d]), int(starts[d + 1]))
+            # the document's tokens as read
+            toks = TokenView(uniques, raw_codes, int(starts[d]), int(starts[d + 1]))
             local = [int(p) - int(starts[d]) for p in hit_pos[grp]]
             local = [i for i in local if toks[i] in keys]
             for sa, sb in mask_spans(toks, local, seqs, generic=mask_generic):
