@@ -26,6 +26,7 @@ from avtaleanalyse.similarity.candidates import (
     member_mask,
     overlap_counts,
     pairs_from_band_keys,
+    pairwise_overlaps,
     score_pairs,
     sets_without,
 )
@@ -130,6 +131,26 @@ def test_streamed_concatenation_equals_the_whole(corpus, monkeypatch):
     assert concat_shingled(iter(parts[:1])) is parts[0]
     with pytest.raises(ValueError):
         concat_shingled([])
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2, 3])
+def test_pairwise_overlaps_equal_python_sets(corpus, n_jobs, monkeypatch):
+    _, sh = corpus
+    drop = np.unique(sh.set_of(4)[:50])  # excluded shingles do not count
+    for x in (sh, sets_without(sh.without_sets(), drop)):
+        sets = [set(x.set_of(i).tolist()) for i in range(len(x))]
+        got = pairwise_overlaps(x, n_jobs=n_jobs)
+        n = len(x)
+        want = np.zeros((n, n), dtype=np.int32)
+        for i in range(n):
+            for j in range(i + 1, n):
+                want[i, j] = len(sets[i] & sets[j])
+        assert got.dtype == np.int32 and np.array_equal(got, want)
+        assert (want[np.triu_indices(n, 1)] > 0).all() and len(np.unique(want)) > 50
+    assert pairwise_overlaps(sh.take([3]), n_jobs=n_jobs).tolist() == [[0]]
+    monkeypatch.setattr(cand_mod, "MAX_PAIRWISE_ROWS", 5)
+    with pytest.raises(ValueError, match="at most 5"):
+        pairwise_overlaps(sh.take(np.arange(6)))
 
 
 def test_overlaps_equal_python_sets_in_batches_and_threads(corpus):

@@ -9,6 +9,7 @@ import pytest
 from pandas.arrays import ArrowStringArray
 
 from avtaleanalyse import schema
+from avtaleanalyse.similarity import replication
 from avtaleanalyse.similarity.replication import knowledge_transfer_pairs, within_across_summary
 from avtaleanalyse.similarity.shingles import shingle_partition
 
@@ -71,6 +72,14 @@ def test_pairs_of_number_6_agreements_with_exact_similarity():
     summary = within_across_summary(kt).set_index("comparison")
     assert summary.loc["innen samme HF", "n_pairs"] == 1
     assert summary.loc["mellom HF", "mean"] == 0.0
+    pd.testing.assert_frame_equal(knowledge_transfer_pairs(docs, sh, n_jobs=2), kt)
+
+
+def test_pairs_counted_pair_by_pair_above_the_matrix_limit(monkeypatch):
+    docs = _docs()
+    sh = shingle_partition(docs)
+    kt = knowledge_transfer_pairs(docs, sh)
+    monkeypatch.setattr(replication, "MAX_PAIRWISE_ROWS", 2)  # 3 documents: pair by pair
     pd.testing.assert_frame_equal(knowledge_transfer_pairs(docs, sh, n_jobs=2), kt)
 
 

@@ -32,6 +32,7 @@ from avtaleanalyse.similarity.shingles import (
 )
 
 __all__ = [
+    "MAX_PAIRWISE_ROWS",
     "SignatureGroups",
     "all_pairs_exact",
     "band_keys",
@@ -42,6 +43,7 @@ __all__ = [
     "member_mask",
     "overlap_counts",
     "pairs_from_band_keys",
+    "pairwise_overlaps",
     "score_pairs",
     "sets_without",
     "verify_pairs",
@@ -286,6 +288,83 @@ def overlap_counts(shingled: Shingled, pairs: np.ndarray, *, n_jobs: int = 1) ->
         ]
         for job in running:
             job.result()
+    return out
+
+
+#: Seed of the random keys that group identical posting lists (:func:`pairwise_overlaps`).
+_LIST_KEY_SEED = 20121
+#: Largest number of rows :func:`pairwise_overlaps` takes (its matrix has their square).
+MAX_PAIRWISE_ROWS = 20_000
+
+
+def pairwise_overlaps(shingled: Shingled, *, n_jobs: int = 1) -> np.ndarray:
+    """Exact ``|A ∩ B|`` for every pair of rows, as an ``n × n`` int32 matrix: entry
+    ``[i, j]`` for ``i < j`` (zero on and below the diagonal).
+
+    Counted from the posting lists (the rows that hold each shingle): a pair gains one for
+    each list that holds both. Agreements copied from templates share most shingles with
+    the same rows, so most lists repeat; each distinct list is added once, weighted by how
+    many shingles have it. (Of 3,000 delavtale 6 documents of the 100k seed-scaled demo,
+    25,832 distinct shingles had 8,334 distinct lists: 0.34 billion additions, against 6.5
+    billion look-ups pair by pair and 2.0 billion for every list.) Lists are grouped by
+    two sums of seeded random 64-bit keys of their rows and then compared in full, so the
+    grouping is exact. ``n_jobs`` threads share the lists, each adding into its own matrix.
+    """
+    from avtaleanalyse.similarity.kernels import list_pair_sums, same_lists
+
+    n = len(shingled)
+    if n > MAX_PAIRWISE_ROWS:
+        raise ValueError(
+            f"{n} rows: a dense matrix of every pair is for at most {MAX_PAIRWISE_ROWS}"
+        )
+    out = np.zeros((n, n), dtype=np.int32)
+    if n < 2:
+        return out
+    vals, lens = shingled.sets_of(np.arange(n))
+    rows = np.repeat(np.arange(n, dtype=np.uint64), lens)
+    key = np.sort((vals.astype(np.uint64) << np.uint64(32)) | rows)  # by shingle, then row
+    del vals, rows
+    value = key >> np.uint64(32)
+    members = (key & np.uint64(0xFFFFFFFF)).astype(np.int32)
+    del key
+    starts = np.flatnonzero(np.concatenate(([True], value[1:] != value[:-1])))
+    del value
+    offsets = np.append(starts, len(members)).astype(np.int64)
+    lengths = np.diff(offsets)
+    # identical lists: same length and the same two keys, then confirmed member by member
+    rng = np.random.default_rng(_LIST_KEY_SEED)
+    r1, r2 = (rng.integers(0, 2**63, size=n, dtype=np.uint64) for _ in range(2))
+    with np.errstate(over="ignore"):
+        k1 = np.add.reduceat(r1[members], starts)
+        k2 = np.add.reduceat(r2[members], starts)
+    order = np.lexsort((k2, k1, lengths))
+    lengths, k1, k2 = lengths[order], k1[order], k2[order]
+    first = np.concatenate(
+        ([True], (lengths[1:] != lengths[:-1]) | (k1[1:] != k1[:-1]) | (k2[1:] != k2[:-1]))
+    )
+    group = np.cumsum(first) - 1
+    reps = order[first]
+    if not same_lists(members, offsets, order, reps[group]):  # pragma: no cover
+        raise AssertionError("two different posting lists share both random keys")
+    weights = np.bincount(group).astype(np.int32)
+    keep = lengths[first] > 1  # a list of one row makes no pair
+    reps, weights = reps[keep], weights[keep]
+    # threads take lists of about equal work (the square of their length)
+    jobs = max(1, min(n_jobs, len(reps)))
+    cost = np.cumsum(lengths[first][keep].astype(np.float64) ** 2)
+    cuts = np.searchsorted(cost, cost[-1] * np.arange(1, jobs) / jobs) if len(cost) else []
+    bounds = [0, *(int(c) for c in cuts), len(reps)]
+    parts = [(lo, hi) for lo, hi in zip(bounds[:-1], bounds[1:], strict=True) if hi > lo]
+    mats = [out] + [np.zeros((n, n), dtype=np.int32) for _ in parts[1:]]
+    with ThreadPoolExecutor(max_workers=max(1, len(parts))) as pool:
+        running = [
+            pool.submit(list_pair_sums, members, offsets, reps[lo:hi], weights[lo:hi], m)
+            for (lo, hi), m in zip(parts, mats, strict=True)
+        ]
+        for job in running:
+            job.result()
+    for m in mats[1:]:
+        out += m
     return out
 
 

@@ -24,8 +24,10 @@ __all__ = [
     "family_consensus",
     "family_hits",
     "key_hits",
+    "list_pair_sums",
     "pair_overlaps",
     "same_label",
+    "same_lists",
     "token_marks",
     "word_runs",
     "within_label_sums",
@@ -716,3 +718,38 @@ def covered_by_sorted(
             for t in range(max(j, reach), end):
                 out[t] = True
             reach = max(reach, end)
+
+
+@numba.njit(nogil=True, cache=True)
+def same_lists(
+    members: np.ndarray, offsets: np.ndarray, a: np.ndarray, b: np.ndarray
+) -> bool:  # pragma: no cover - compiled; tested through ``pairwise_overlaps``
+    """Whether list ``a[k]`` equals list ``b[k]`` for every ``k`` (list ``x`` is
+    ``members[offsets[x]:offsets[x+1]]``)."""
+    for k in range(len(a)):
+        sa, sb = offsets[a[k]], offsets[b[k]]
+        n = offsets[a[k] + 1] - sa
+        if offsets[b[k] + 1] - sb != n:
+            return False
+        for t in range(n):
+            if members[sa + t] != members[sb + t]:
+                return False
+    return True
+
+
+@numba.njit(nogil=True, cache=True)
+def list_pair_sums(
+    members: np.ndarray,
+    offsets: np.ndarray,
+    lists: np.ndarray,
+    weights: np.ndarray,
+    out: np.ndarray,
+) -> None:  # pragma: no cover - compiled; tested through ``pairwise_overlaps``
+    """``out[x, y] += weights[k]`` for every ``x < y`` in list ``lists[k]`` (ascending
+    members, ``members[offsets[l]:offsets[l+1]]``)."""
+    for k in range(len(lists)):
+        s, e, w = offsets[lists[k]], offsets[lists[k] + 1], weights[k]
+        for p in range(s, e):
+            row = out[members[p]]
+            for q in range(p + 1, e):
+                row[members[q]] += w

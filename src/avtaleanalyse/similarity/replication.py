@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from avtaleanalyse import schema
-from avtaleanalyse.similarity.candidates import overlap_counts
+from avtaleanalyse.similarity.candidates import MAX_PAIRWISE_ROWS, overlap_counts, pairwise_overlaps
 from avtaleanalyse.similarity.shingles import Shingled
 
 __all__ = ["knowledge_transfer_pairs", "within_across_summary"]
@@ -76,10 +76,14 @@ def knowledge_transfer_pairs(
     ids = [d for d in docs[schema.DOC_ID].astype(str) if d in row]
     sub = shingled.take([row[d] for d in ids])
     n = len(ids)
-    # every pair is listed, so every pair is counted (a sparse product spends most of its
-    # time on the shingles nearly all of them share)
+    # every pair is listed, so every pair is counted: from the posting lists, each
+    # distinct list once (a sparse product spends most of its time on the shingles nearly
+    # all of them share; pair by pair costs a look-up per shingle of every pair)
     i, j = np.triu_indices(n, 1)
-    inter = overlap_counts(sub, np.stack([i, j], axis=1), n_jobs=n_jobs).astype(np.int64)
+    if n <= MAX_PAIRWISE_ROWS:
+        inter = pairwise_overlaps(sub, n_jobs=n_jobs)[i, j].astype(np.int64)
+    else:
+        inter = overlap_counts(sub, np.stack([i, j], axis=1), n_jobs=n_jobs).astype(np.int64)
     sizes = sub.set_sizes()
     jaccard = inter / np.maximum(sizes[i] + sizes[j] - inter, 1)
     c_ij = inter / np.maximum(sizes[i], 1)
@@ -92,16 +96,19 @@ def knowledge_transfer_pairs(
         .map(lambda m: ", ".join(m) if m is not None and len(m) else "")
         .to_numpy()
     )
-    ida = np.asarray(ids, dtype=object)
+    # string columns taken from one string array per value (millions of rows: making
+    # each column from Python objects took half the step)
+    id_s, hf_s, lab_s = (pd.array(np.asarray(v, dtype=object), dtype="str") for v in (ids, hf, lab))
+    hf_code = pd.factorize(hf)[0]  # -1: no trust
     out = pd.DataFrame(
         {
-            schema.DOC_A: ida[i],
-            schema.DOC_B: ida[j],
-            "health_trust_a": hf[i],
-            "health_trust_b": hf[j],
-            "label_a": lab[i],
-            "label_b": lab[j],
-            WITHIN_HF: (hf[i] == hf[j]) & pd.notna(hf[i]),
+            schema.DOC_A: id_s.take(i),
+            schema.DOC_B: id_s.take(j),
+            "health_trust_a": hf_s.take(i),
+            "health_trust_b": hf_s.take(j),
+            "label_a": lab_s.take(i),
+            "label_b": lab_s.take(j),
+            WITHIN_HF: (hf_code[i] == hf_code[j]) & (hf_code[i] >= 0),
             schema.JACCARD: jaccard,
             schema.CONTAINMENT_AB: c_ij,
             schema.CONTAINMENT_BA: c_ji,
