@@ -298,6 +298,25 @@ def _bucket_pairs_by_python(keys, valid=None, max_bucket=20_000):
     return sorted(pairs)
 
 
+def test_band_keys_follow_their_formula_and_group_equal_bands():
+    rng = np.random.default_rng(8)
+    sig = rng.integers(0, 2**32, size=(40, 12), dtype=np.uint32)
+    sig[5, 4:8] = sig[9, 4:8]  # one band in common
+    keys = band_keys(sig, bands=3, rows=4)
+    mask = (1 << 64) - 1
+    for i in range(len(sig)):
+        for k in range(3):
+            acc = (0x9E3779B97F4A7C15 + k) & mask
+            for v in sig[i, 4 * k : 4 * k + 4].tolist():
+                acc = ((acc ^ v) * 0xBF58476D1CE4E5B9) & mask
+                acc ^= acc >> 29
+            assert int(keys[i, k]) == acc
+    assert keys[5, 1] == keys[9, 1] and keys[5, 0] != keys[9, 0]
+    assert band_keys(sig, bands=2, rows=6).shape == (40, 2)
+    with pytest.raises(ValueError, match="need 15"):
+        band_keys(sig, bands=3, rows=5)
+
+
 def test_candidates_equal_every_pair_of_bucket_mates_once(corpus):
     _, sh = corpus
     sig = signatures(sh)

@@ -79,6 +79,10 @@ def test_signatures_equal_datasketch_update_and_bulk(docs, num_perm, seed):
     assert all(np.array_equal(m.hashvalues, sig[i]) for i, m in enumerate(bulk))
     # the empty document keeps datasketch's empty sentinel
     assert (sig[-1] == np.uint32(0xFFFFFFFF)).all()
+    # threads over blocks, and the sequences without stored sets: the same signatures
+    assert np.array_equal(signatures(sh, num_perm=num_perm, seed=seed, block=50, n_jobs=3), sig)
+    bare = sh.without_sets()
+    assert np.array_equal(signatures(bare, num_perm=num_perm, seed=seed, n_jobs=2), sig)
 
 
 def test_lean_minhash_round_trip_and_jaccard(docs):

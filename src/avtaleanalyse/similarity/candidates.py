@@ -71,16 +71,15 @@ def band_keys(signatures: np.ndarray, *, bands: int, rows: int) -> np.ndarray:
     numpy.ndarray
         ``(n, bands)`` uint64. Equal keys ⇔ equal band values (up to a 2**-64 collision).
     """
-    n = len(signatures)
-    out = np.empty((n, bands), dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for k in range(bands):
-            acc = np.full(n, _U64(0x9E3779B97F4A7C15) + _U64(k), dtype=np.uint64)
-            for j in range(k * rows, (k + 1) * rows):
-                # one column at a time (no uint64 copy of all signatures)
-                acc = (acc ^ signatures[:, j].astype(np.uint64)) * _U64(0xBF58476D1CE4E5B9)
-                acc ^= acc >> _U64(29)
-            out[:, k] = acc
+    from avtaleanalyse.similarity.kernels import band_hashes
+
+    if bands * rows > signatures.shape[1]:
+        raise ValueError(f"{bands} bands of {rows} rows need {bands * rows} signature values")
+    out = np.empty((len(signatures), bands), dtype=np.uint64)
+    # one compiled pass, signature by signature:
+    # acc_k = 0x9E3779B97F4A7C15 + k; per value v: acc = (acc ^ v) * 0xBF58476D1CE4E5B9,
+    # acc ^= acc >> 29 (mod 2**64)
+    band_hashes(np.ascontiguousarray(signatures, dtype=np.uint32), bands, rows, out)
     return out
 
 
@@ -448,7 +447,12 @@ class SignatureGroups:
 
 
 def grouped_signatures(
-    shingled: Shingled, *, num_perm: int = 128, seed: int = 1, block: int = 1 << 16
+    shingled: Shingled,
+    *,
+    num_perm: int = 128,
+    seed: int = 1,
+    block: int = 1 << 16,
+    n_jobs: int = 1,
 ) -> SignatureGroups:
     """:func:`first_equal_rows` of the units' signatures, without holding them all.
 
@@ -458,7 +462,8 @@ def grouped_signatures(
     verbatim copies (sections of one template: 4 % of the seed-scaled demo's sections are
     first of their group) this holds a small part of the signatures. If two different
     signatures ever shared a key, the grouping is redone from all signatures, so the
-    result always equals ``first_equal_rows(signatures(shingled))``.
+    result always equals ``first_equal_rows(signatures(shingled))``. ``n_jobs``: threads
+    computing the signatures.
     """
     from avtaleanalyse.similarity.minhash import signatures
 
@@ -471,7 +476,9 @@ def grouped_signatures(
     n_store = 0
     for lo in range(0, n, block):
         hi = min(n, lo + block)
-        sig = signatures(shingled.take(np.arange(lo, hi)), num_perm=num_perm, seed=seed)
+        sig = signatures(
+            shingled.take(np.arange(lo, hi)), num_perm=num_perm, seed=seed, n_jobs=n_jobs
+        )
         k = band_keys(sig, bands=1, rows=num_perm)[:, 0]
         keys[lo:hi] = k
         uk, first_in = np.unique(k, return_index=True)
@@ -492,7 +499,7 @@ def grouped_signatures(
         seen, seen_at = seen[order], at[order]
         if not np.array_equal(sig, store[seen_at[np.searchsorted(seen, k)]]):
             # two different signatures with one key: the exact grouping of all of them
-            full = signatures(shingled, num_perm=num_perm, seed=seed)
+            full = signatures(shingled, num_perm=num_perm, seed=seed, n_jobs=n_jobs)
             first = first_equal_rows(full)
             reps = np.flatnonzero(first == np.arange(n))
             return SignatureGroups(first, reps, full[reps])
@@ -664,11 +671,11 @@ class VerifiedPairs:
         ``row_b`` (int64)."""
         ra = self.row_a.astype(np.int64)
         rb = self.row_b.astype(np.int64)
-        ids = np.asarray(self.ids).astype(str)
-        # the ids as shared Python strings (no fixed-width copy per pair; the same str dtype)
-        names = ids.astype(object) if len(ra) else ids
+        # the ids as one string array, the columns taken from it (converting a Python
+        # object per pair took seconds for millions of pairs)
+        names = pd.array(np.asarray(self.ids, dtype=object), dtype="str")
         # one column at a time, each a block of its own (no stacked copy of all the columns)
-        df = pd.DataFrame({a_column: names[ra], b_column: names[rb]})
+        df = pd.DataFrame({a_column: names.take(ra), b_column: names.take(rb)})
         df[schema.JACCARD] = self.jaccard()
         df[schema.CONTAINMENT_AB] = self.containment_ab()
         df[schema.CONTAINMENT_BA] = self.containment_ba()

@@ -11,6 +11,7 @@ import numba
 import numpy as np
 
 __all__ = [
+    "band_hashes",
     "band_pair_counts",
     "band_pairs",
     "code_table",
@@ -25,6 +26,7 @@ __all__ = [
     "family_hits",
     "key_hits",
     "list_pair_sums",
+    "minhash_rows",
     "pair_overlaps",
     "same_label",
     "same_lists",
@@ -753,3 +755,56 @@ def list_pair_sums(
             row = out[members[p]]
             for q in range(p + 1, e):
                 row[members[q]] += w
+
+
+@numba.njit(nogil=True, cache=True)
+def minhash_rows(
+    values: np.ndarray,
+    offsets: np.ndarray,
+    lo: int,
+    hi: int,
+    ex_keys: np.ndarray,
+    ex_slots: np.ndarray,
+    ex_bits: int,
+    a: np.ndarray,
+    b: np.ndarray,
+    out: np.ndarray,
+) -> None:  # pragma: no cover - compiled; tested through ``minhash.signatures``
+    """MinHash signatures (datasketch's ``affine32`` scheme) of units ``lo:hi``:
+    ``out[u, k] = min(a[k] · fmix32(v) + b[k] mod 2³²)`` over the values ``v`` of
+    ``values[offsets[u]:offsets[u+1]]`` that are not in ``ex_keys`` (``ex_slots`` from
+    :func:`code_table`); ``2³² − 1`` where none is left. All in uint32, so the loop over
+    the permutations runs eight lanes at a time."""
+    perms = len(a)
+    sig = np.empty(perms, np.uint32)
+    check = len(ex_keys) > 0
+    for u in range(lo, hi):
+        sig[:] = np.uint32(0xFFFFFFFF)
+        for p in range(offsets[u], offsets[u + 1]):
+            h = values[p]
+            if check and _key_index(h, ex_keys, ex_slots, ex_bits) != -1:
+                continue
+            h ^= h >> np.uint32(16)
+            h = np.uint32(h * np.uint32(0x85EBCA6B))
+            h ^= h >> np.uint32(13)
+            h = np.uint32(h * np.uint32(0xC2B2AE35))
+            h ^= h >> np.uint32(16)
+            for k in range(perms):
+                sig[k] = min(sig[k], np.uint32(a[k] * h + b[k]))
+        out[u, :] = sig
+
+
+@numba.njit(nogil=True, cache=True)
+def band_hashes(
+    signatures: np.ndarray, bands: int, rows: int, out: np.ndarray
+) -> None:  # pragma: no cover - compiled; tested through ``candidates.band_keys``
+    """``out[i, k]``: the 64-bit key of band ``k`` (values ``k·rows .. (k+1)·rows − 1``)
+    of signature ``i``, row by row (a column at a time reads every row once per value)."""
+    mult = np.uint64(0xBF58476D1CE4E5B9)
+    for i in range(signatures.shape[0]):
+        for k in range(bands):
+            acc = np.uint64(0x9E3779B97F4A7C15) + np.uint64(k)
+            for j in range(k * rows, (k + 1) * rows):
+                acc = (acc ^ np.uint64(signatures[i, j])) * mult
+                acc ^= acc >> np.uint64(29)
+            out[i, k] = acc

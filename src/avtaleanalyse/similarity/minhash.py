@@ -11,9 +11,11 @@ its signatures load into :class:`datasketch.LeanMinHash` and :class:`datasketch.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 
-from avtaleanalyse.similarity.shingles import Shingled, _unit_blocks, in_sorted
+from avtaleanalyse.similarity.shingles import Shingled, _unit_blocks
 
 __all__ = [
     "SCHEME",
@@ -37,14 +39,6 @@ def permutations(num_perm: int = 128, seed: int = 1) -> tuple[np.ndarray, np.nda
     return a, b
 
 
-def _fmix32(h: np.ndarray) -> np.ndarray:
-    h = h ^ (h >> np.uint32(16))
-    h = h * np.uint32(0x85EBCA6B)
-    h = h ^ (h >> np.uint32(13))
-    h = h * np.uint32(0xC2B2AE35)
-    return h ^ (h >> np.uint32(16))
-
-
 def signatures(
     shingled: Shingled,
     *,
@@ -52,8 +46,14 @@ def signatures(
     seed: int = 1,
     block: int = 1 << 19,
     exclude: np.ndarray | None = None,
+    n_jobs: int = 1,
 ) -> np.ndarray:
     """MinHash signatures of every unit's shingle set (a pure function of one partition).
+
+    One compiled pass per block of units (:func:`~avtaleanalyse.similarity.kernels.
+    minhash_rows`): each shingle is mixed once and its 128 permutations are taken eight
+    at a time in uint32 lanes (the array form, one permutation at a time over the whole
+    block, wrote each column of the result with a strided scatter).
 
     Parameters
     ----------
@@ -62,9 +62,11 @@ def signatures(
     num_perm, seed
         As in :class:`datasketch.MinHash`.
     block
-        Shingles per vectorised block (bounds the temporary memory: ``block * 4`` bytes).
+        Shingles per block of whole units (the threads take blocks in turn).
     exclude
         Sorted uint32 shingle hashes to leave out (boilerplate shingles, in passim).
+    n_jobs
+        Threads (the result does not depend on it).
 
     Returns
     -------
@@ -72,6 +74,8 @@ def signatures(
         ``(len(shingled), num_perm)`` uint32; row ``i`` equals ``MinHash(num_perm, seed,
         scheme="affine32", hashfunc=shingle-hash).update(...)``'s ``hashvalues``.
     """
+    from avtaleanalyse.similarity.kernels import code_table, minhash_rows
+
     a, b = permutations(num_perm, seed)
     n = len(shingled)
     out = np.full((n, num_perm), _MAX32, dtype=np.uint32)
@@ -85,31 +89,22 @@ def signatures(
         values, offs, drop = shingled.sets, shingled.set_offsets, None
     else:
         values, offs, drop = shingled.seq, shingled.seq_offsets, shingled.excluded
-    # whole units in blocks of about `block` shingles
-    for i, j in _unit_blocks(offs, block):
-        lo, hi = int(offs[i]), int(offs[j])
-        if hi <= lo:
-            continue
-        seg = values[lo:hi]
-        lens = np.diff(offs[i : j + 1])
-        if drop is not None and len(drop):
-            keep = ~in_sorted(seg, drop)
-            if not keep.all():
-                unit = np.repeat(np.arange(j - i), lens)
-                lens = np.bincount(unit[keep], minlength=j - i)
-                seg = seg[keep]
-        nonempty = lens > 0
-        if not nonempty.any():
-            continue
-        st = (np.cumsum(lens) - lens)[nonempty]
-        rows = np.arange(i, j)[nonempty]
-        mixed = _fmix32(seg)
-        tmp = np.empty(len(seg), dtype=np.uint32)
-        # one permutation at a time: 1-D reduceat is far faster than a 2-D one
-        for k in range(num_perm):
-            np.multiply(mixed, a[k], out=tmp)
-            tmp += b[k]
-            out[rows, k] = np.minimum.reduceat(tmp, st)
+    values = np.ascontiguousarray(values, dtype=np.uint32)
+    offs = np.ascontiguousarray(offs, dtype=np.int64)
+    drop = np.ascontiguousarray(drop if drop is not None else [], dtype=np.uint32)
+    bits = max(4, int(2 * max(len(drop), 1) - 1).bit_length())
+    slots = code_table(drop, bits)
+
+    def run(lo_hi: tuple[int, int]) -> None:
+        minhash_rows(values, offs, lo_hi[0], lo_hi[1], drop, slots, bits, a, b, out)
+
+    blocks = list(_unit_blocks(offs, block))
+    if n_jobs > 1 and len(blocks) > 1:
+        with ThreadPoolExecutor(max_workers=n_jobs) as pool:
+            list(pool.map(run, blocks))
+    else:
+        for blk in blocks:
+            run(blk)
     return out
 
 

@@ -361,7 +361,7 @@ def _section_pairs_of(
     # group (the first by section_id) takes part in LSH, so hundreds of municipal copies do not
     # make quadratically many pairs; the grouping itself is returned as a table. Only the
     # representatives' signatures are kept (4 % of the sections of the seed-scaled demo).
-    grouped = grouped_signatures(shv, num_perm=p.num_perm, seed=p.seed)
+    grouped = grouped_signatures(shv, num_perm=p.num_perm, seed=p.seed, n_jobs=p.n_jobs)
     first, reps, rep_sig = grouped.first, grouped.reps, grouped.signatures
     b, r = lsh_params(max(p.lsh_threshold, p.section_min_jaccard - 0.2), p.num_perm)
     cand = reps[
@@ -389,15 +389,17 @@ def _section_pairs_of(
         grouped.rep_rows(sp["row_a"].to_numpy()),
         grouped.rep_rows(sp["row_b"].to_numpy()),
     )
-    sp[schema.DOC_A] = doc_of[sp["row_a"].to_numpy()]
-    sp[schema.DOC_B] = doc_of[sp["row_b"].to_numpy()]
-    sec_ids = np.asarray(shv.ids)  # the valid sections' ids, as shingled
+    # string columns taken from one string array each (millions of rows)
+    doc_s = pd.array(doc_of, dtype="str")
+    sp[schema.DOC_A] = doc_s.take(sp["row_a"].to_numpy())
+    sp[schema.DOC_B] = doc_s.take(sp["row_b"].to_numpy())
+    sec_ids = pd.array(np.asarray(shv.ids, dtype=object), dtype="str")  # as shingled
     sizes = np.bincount(first, minlength=len(first))[first]
     groups = pd.DataFrame(
         {
             schema.SECTION_ID: sec_ids,
-            schema.DOC_ID: doc_of,
-            "representative": sec_ids[first],
+            schema.DOC_ID: doc_s,
+            "representative": sec_ids.take(first),
             "group_size": sizes.astype(np.int64),
         }
     )
@@ -587,7 +589,7 @@ def similarity_tables(
     )
     shx = sets_without(sh, boiler)  # from the sequences; full sets recomputed where needed
     lap("boilerplate")
-    sig = signatures(shx, num_perm=p.num_perm, seed=p.seed)
+    sig = signatures(shx, num_perm=p.num_perm, seed=p.seed, n_jobs=p.n_jobs)
     lap("signatures")
     cand = lsh_candidates(
         sig, threshold=p.lsh_threshold, valid=shx.set_sizes() > 0, n_jobs=p.n_jobs
