@@ -8,7 +8,11 @@ import pytest
 from scipy.stats import spearmanr
 from sklearn.metrics import adjusted_rand_score
 
-from avtaleanalyse.similarity.families import boilerplate_shingles, cluster_families
+from avtaleanalyse.similarity.families import (
+    boilerplate_shingles,
+    cluster_families,
+    families_from_rows,
+)
 from avtaleanalyse.similarity.indices import aggregate_indices
 from avtaleanalyse.similarity.run import SimilarityParams, similarity_tables
 from avtaleanalyse.similarity.synthetic import synthetic_corpus
@@ -163,8 +167,59 @@ def test_attaching_follows_the_satellite_rule_on_random_cores(chunk):
         want = _attach_by_the_rule(label, a, b, sim, 0.5, 0.1)
         got = _attach(label, a, b, sim, 0.5, 0.1, chunk=chunk)
         assert np.array_equal(got, want), seed
+        assert np.array_equal(_attach(label, a, b, sim, 0.5, 0.1, chunk=chunk, n_jobs=2), want)
         joined += int((got != label).any())
     assert joined >= 10  # the rule is exercised, not only the no-join case
+
+
+def _cores_by_linkage(n, a, b, sim, threshold):
+    """The cores as the specification gives them: components of ``sim >= threshold``,
+    each split by average linkage on ``1 - sim`` (unscored pairs at distance 1)."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    keep = sim >= threshold
+    _, comp = connected_components(coo_matrix((sim[keep], (a[keep], b[keep])), shape=(n, n)))
+    parts = []
+    for c in np.unique(comp):
+        members = np.flatnonzero(comp == c)
+        if len(members) <= 2:
+            parts.append(frozenset(members.tolist()))
+            continue
+        local = {int(x): i for i, x in enumerate(members)}
+        dist = np.ones((len(members), len(members)))
+        for x, y, s in zip(a.tolist(), b.tolist(), sim.tolist(), strict=True):
+            if x in local and y in local:
+                dist[local[x], local[y]] = dist[local[y], local[x]] = 1.0 - s
+        np.fill_diagonal(dist, 0.0)
+        sub = fcluster(linkage(dist[np.triu_indices(len(members), 1)], "average"),
+                       t=1.0 - threshold, criterion="distance")  # fmt: skip
+        parts.extend(frozenset(members[sub == k].tolist()) for k in np.unique(sub))
+    return set(parts)
+
+
+def test_cores_equal_average_linkage_with_and_without_whole_cliques():
+    rng = np.random.default_rng(3)
+    ids = np.array([f"d{i:03d}" for i in range(120)])
+    a, b, sim = [], [], []
+    start = 0
+    for size in rng.integers(3, 9, size=17):
+        members = range(start, start + int(size))
+        start += int(size)
+        kind = rng.integers(0, 3)  # a clean clique, a clique with a weak pair, a chain
+        for x in members:
+            for y in members:
+                if x < y and (kind != 2 or y == x + 1):
+                    a.append(x)
+                    b.append(y)
+                    sim.append(0.82 + 0.18 * rng.random() if kind == 0 else rng.random())
+    a, b, sim = np.array(a), np.array(b), np.array(sim)
+    got = families_from_rows(ids, a, b, sim, threshold=0.8, attach_threshold=None)
+    parts = {frozenset(np.flatnonzero(got["family_id"] == f).tolist()) for f in got["family_id"]}
+    want = _cores_by_linkage(len(ids), a, b, sim, 0.8)
+    assert parts == want
+    assert sum(len(p) > 2 for p in want) >= 5 and len(want) < len(ids)
 
 
 def test_families_from_verified_pairs_equal_families_from_the_table():

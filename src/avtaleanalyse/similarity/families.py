@@ -9,6 +9,8 @@ dissimilar), which stops chaining between two families joined by one borderline 
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pandas as pd
 from scipy.cluster.hierarchy import fcluster, linkage
@@ -165,6 +167,7 @@ def families_from_rows(
     max_component: int = 5000,
     attach_threshold: float | None = 0.5,
     attach_margin: float = 0.1,
+    n_jobs: int = 1,
 ) -> pd.DataFrame:
     """Template families from scored pairs given as positions in ``ids`` (no id per pair).
 
@@ -191,6 +194,8 @@ def families_from_rows(
         ... and exceeds its similarity to every other core by at least this much. A
         heavily edited copy is then placed with the template it is clearly closest to,
         while two agreements of one trust that share only boilerplate stay apart.
+    n_jobs
+        Threads for the attaching (the result does not depend on it).
 
     Returns
     -------
@@ -235,8 +240,14 @@ def families_from_rows(
             label[members] = next_label
             next_label += 1
             continue
-        local[members] = np.arange(m)
         sel = pidx[pstart[c] : pstart[c + 1]]
+        if len(sel) == m * (m - 1) // 2 and (1.0 - sim[sel]).max() < 1.0 - threshold - 1e-9:
+            # every pair scored and clearly within the cut: every average merges below it,
+            # so the linkage would keep the component whole
+            label[members] = next_label
+            next_label += 1
+            continue
+        local[members] = np.arange(m)
         dist = np.ones((m, m), dtype=np.float64)
         la, lb = local[a[sel]], local[b[sel]]
         dist[la, lb] = dist[lb, la] = 1.0 - sim[sel]
@@ -249,7 +260,7 @@ def families_from_rows(
             next_label += 1
     del same, pidx, pcomp, porder, pstart, keep, g  # before the attaching's temporaries
     if attach_threshold is not None and n_pairs:
-        label = _attach(label, a, b, sim, attach_threshold, attach_margin)
+        label = _attach(label, a, b, sim, attach_threshold, attach_margin, n_jobs=n_jobs)
     # number families by their smallest member id (ids are sorted)
     first_pos: dict[int, int] = {}
     for i, lab in enumerate(label):
@@ -296,6 +307,7 @@ def _attach(
     *,
     min_coverage: float = 0.5,
     chunk: int = 1 << 23,
+    n_jobs: int = 1,
 ) -> np.ndarray:
     """Join each core to the larger core it is clearly closest to.
 
@@ -306,6 +318,7 @@ def _attach(
     reaches ``threshold``, and it beats by ``margin`` every other core that is not itself
     heading for ``d``. Decisions are taken on the cores all at once and followed to a core
     that joins nothing (joins go to strictly larger cores, so there are no cycles).
+    ``n_jobs`` threads take ranges of source cores (the result does not depend on it).
     """
     from avtaleanalyse.similarity.kernels import core_links, core_pair_counts
 
@@ -315,36 +328,49 @@ def _attach(
     # directed pairs between cores per source core; the links are aggregated for a range
     # of source cores holding about ``chunk`` of them at a time, in one compiled pass
     # over the pairs per range (no array as long as the pairs is built)
-    per_core = np.cumsum(core_pair_counts(a, b, label32, n_cores))
+    side_counts = core_pair_counts(a, b, label32, n_cores)
+    per_core = np.cumsum(side_counts.sum(axis=1))
     if not per_core[-1]:
         return label
     size = np.bincount(label, minlength=n_cores)
     cuts = np.searchsorted(per_core, np.arange(chunk, int(per_core[-1]), chunk), side="right")
     bounds = np.unique(np.concatenate([[0], cuts, [n_cores]]))
-    found = [
-        core_links(a, b, sim, label32, size, c0, c1, min_coverage)
-        for c0, c1 in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)
-    ]
+    ranges = list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
+
+    def links(c0_c1: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return core_links(a, b, sim, label32, size, side_counts, *c0_c1, min_coverage)
+
+    if n_jobs > 1 and len(ranges) > 1:  # each range holds its own arrays
+        with ThreadPoolExecutor(max_workers=n_jobs) as pool:
+            found = list(pool.map(links, ranges))
+    else:
+        found = [links(r) for r in ranges]
     cs = np.concatenate([f[0] for f in found])
     cd = np.concatenate([f[1] for f in found])
     mean = np.concatenate([f[2] for f in found])
     del found
-    partners: dict[int, list[tuple[float, int]]] = {}
-    for c, d, m in zip(cs.tolist(), cd.tolist(), mean.tolist(), strict=True):
-        partners.setdefault(c, []).append((m, d))
-    best: dict[int, tuple[float, int]] = {}
-    for c, lst in partners.items():
-        lst.sort(key=lambda t: (-t[0], t[1]))
-        best[c] = lst[0]
+    if not len(cs):  # no core covers enough of another
+        return label
+    # each source core's partners by decreasing mean, then increasing core: the first is
+    # its best; its rival is the best of the others that are not heading for the same core
+    order = np.lexsort((cd, -mean, cs))
+    cs, cd, mean = cs[order], cd[order], mean[order]
+    head = np.concatenate(([True], cs[1:] != cs[:-1]))
+    src, best_d, best_m = cs[head], cd[head], mean[head]
+    group = np.cumsum(head) - 1
+    heading = np.full(n_cores, -1, dtype=np.int64)
+    heading[src] = best_d
+    rival_ok = ~head & (heading[cd] != best_d[group])
+    rival = np.maximum.reduceat(np.where(rival_ok, mean, -np.inf), np.flatnonzero(head))
+    # only satellites join: at most half the size of the core they join, so that two
+    # established families sharing boilerplate never merge
+    join = (
+        (2 * size[src] <= size[best_d])
+        & (best_m >= threshold)
+        & ((rival == -np.inf) | (best_m - rival >= margin))
+    )
     parent = np.arange(n_cores, dtype=np.int32)
-    for c, (m, d) in best.items():
-        # only satellites join: at most half the size of the core they join, so that two
-        # established families sharing boilerplate never merge
-        if 2 * size[c] > size[d] or m < threshold:
-            continue
-        rivals = [m2 for m2, e in partners[c][1:] if best.get(e, (0.0, -1))[1] != d]
-        if not rivals or m - rivals[0] >= margin:
-            parent[c] = d
+    parent[src[join]] = best_d[join]
     root = parent.copy()
     while True:
         nxt = parent[root]

@@ -418,14 +418,15 @@ def band_pairs(
 def core_pair_counts(
     a: np.ndarray, b: np.ndarray, label: np.ndarray, n_cores: int
 ) -> np.ndarray:  # pragma: no cover - compiled; tested through ``_attach``
-    """Per core, how many pairs ``(a[k], b[k])`` join it to another core."""
-    counts = np.zeros(n_cores, np.int64)
+    """Per core, how many pairs ``(a[k], b[k])`` join it to another core: column 0 those
+    it is the ``a`` side of, column 1 the ``b`` side."""
+    counts = np.zeros((n_cores, 2), np.int64)
     for k in range(len(a)):
         la = label[a[k]]
         lb = label[b[k]]
         if la != lb:
-            counts[la] += 1
-            counts[lb] += 1
+            counts[la, 0] += 1
+            counts[lb, 1] += 1
     return counts
 
 
@@ -436,6 +437,7 @@ def core_links(
     sim: np.ndarray,
     label: np.ndarray,
     size: np.ndarray,
+    side_counts: np.ndarray,
     c0: int,
     c1: int,
     min_coverage: float,
@@ -449,38 +451,33 @@ def core_links(
     Every pair between two cores counts in both directions (the member of ``d`` being
     ``b`` from ``a``'s core, ``a`` from ``b``'s). The pairs of one source core are summed
     in the order of the pairs, first those it is the ``a`` side of, then the ``b`` side,
-    as numpy's ``bincount`` over that concatenation would (the same float sums)."""
+    as numpy's ``bincount`` over that concatenation would (the same float sums): with
+    ``side_counts`` (:func:`core_pair_counts`) both sides are placed in one pass."""
     n_src = c1 - c0
     start = np.zeros(n_src + 1, np.int64)
-    for k in range(len(a)):
-        la = label[a[k]]
-        lb = label[b[k]]
-        if la != lb:
-            if c0 <= la < c1:
-                start[la - c0 + 1] += 1
-            if c0 <= lb < c1:
-                start[lb - c0 + 1] += 1
     for c in range(n_src):
-        start[c + 1] += start[c]
+        start[c + 1] = start[c] + side_counts[c0 + c, 0] + side_counts[c0 + c, 1]
     total = start[n_src]
     dst = np.empty(total, np.int32)
     member = np.empty(total, np.int32)
     weight = np.empty(total, np.float64)
-    fill = start[:-1].copy()
-    for side in range(2):  # a -> b for every pair, then b -> a
-        for k in range(len(a)):
-            la = label[a[k]]
-            lb = label[b[k]]
-            if la == lb:
-                continue
-            if side == 0 and c0 <= la < c1:
-                p = fill[la - c0]
-                dst[p], member[p], weight[p] = lb, b[k], sim[k]
-                fill[la - c0] += 1
-            elif side == 1 and c0 <= lb < c1:
-                p = fill[lb - c0]
-                dst[p], member[p], weight[p] = la, a[k], sim[k]
-                fill[lb - c0] += 1
+    fill_a = start[:-1].copy()  # a side first, then the b side after it
+    fill_b = np.empty(n_src, np.int64)
+    for c in range(n_src):
+        fill_b[c] = start[c] + side_counts[c0 + c, 0]
+    for k in range(len(a)):
+        la = label[a[k]]
+        lb = label[b[k]]
+        if la == lb:
+            continue
+        if c0 <= la < c1:
+            p = fill_a[la - c0]
+            dst[p], member[p], weight[p] = lb, b[k], sim[k]
+            fill_a[la - c0] += 1
+        if c0 <= lb < c1:
+            p = fill_b[lb - c0]
+            dst[p], member[p], weight[p] = la, a[k], sim[k]
+            fill_b[lb - c0] += 1
     n_cores = len(size)
     owner = np.full(n_cores, -1, np.int64)
     sums = np.zeros(n_cores, np.float64)

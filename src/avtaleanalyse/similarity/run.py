@@ -614,6 +614,7 @@ def similarity_tables(
         fam_sim,
         threshold=p.family_threshold,
         method=p.family_linkage,
+        n_jobs=p.n_jobs,
     )
     del fam_a, fam_b, fam_sim
     emit("pairs", reported.to_frame(sig, rows=False))
