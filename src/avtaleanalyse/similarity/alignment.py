@@ -30,7 +30,7 @@ import multiprocessing as mp
 from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -206,6 +206,8 @@ def singleton_references(
     families: pd.DataFrame,
     prototypes: Prototypes,
     documents: pd.DataFrame | None = None,
+    *,
+    n_jobs: int = 1,
 ) -> dict[str, np.ndarray]:
     """Reference shingles of the documents whose family has no consensus (one member).
 
@@ -213,8 +215,9 @@ def singleton_references(
     shares none of its municipalities has it too (its own other agreements would hide its
     local text): text found in no other party's agreement is local, as far as the corpus can
     tell. One compiled scan of all sequences counts, for each shingle of these documents,
-    how many documents hold it; a scan of each one's barred documents (itself and its own
-    municipalities' agreements) counts those that cannot count.
+    how many documents hold it; a scan of the barred documents (itself and its own
+    municipalities' agreements), once for all such documents with the same
+    municipalities, counts those that cannot count. ``n_jobs`` threads share the scans.
 
     Returns
     -------
@@ -241,25 +244,45 @@ def singleton_references(
     slots = code_table(wanted, bits)
     seq = np.ascontiguousarray(shingled.seq, dtype=np.uint32)
     offs = np.ascontiguousarray(shingled.seq_offsets, dtype=np.int64)
-    holders = np.zeros(len(wanted), dtype=np.int64)  # documents that hold each wanted hash
-    count_holders(seq, offs, np.arange(len(ids), dtype=np.int64), wanted, slots, bits, holders)
-    by_muni: dict[str, list[int]] = {}
-    for u, ms in enumerate(munis):
-        for m in ms:
-            by_muni.setdefault(m, []).append(u)
-    out = {}
-    for i in alone:
-        own = sorted_unique(shingled.seq_of(i))
-        codes = np.searchsorted(wanted, own)
-        # a hash is shared when more units hold it than units that cannot count: the
-        # document itself and the agreements of its own municipalities (counted for the
-        # document's own hashes only: the work is its barred documents' length)
-        barred = np.array(sorted({i, *(u for m in munis[i] for u in by_muni[m])}), np.int64)
-        own_bits = max(4, int(2 * len(own)).bit_length())
-        barred_count = np.zeros(len(own), dtype=np.int64)
-        count_holders(seq, offs, barred, own, code_table(own, own_bits), own_bits, barred_count)
-        out[str(ids[i])] = own[holders[codes] > barred_count]
-    return out
+    jobs = max(1, n_jobs)
+
+    def holding(units: np.ndarray, keys: np.ndarray, key_slots: np.ndarray, key_bits: int):
+        counts = np.zeros(len(keys), dtype=np.int64)
+        count_holders(seq, offs, units, keys, key_slots, key_bits, counts)
+        return counts
+
+    # documents that hold each wanted hash: threads over ranges of documents, summed
+    everyone = np.array_split(np.arange(len(ids), dtype=np.int64), jobs)
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        holders = sum(pool.map(lambda u: holding(u, wanted, slots, bits), everyone))
+        by_muni: dict[str, list[int]] = {}
+        for u, ms in enumerate(munis):
+            for m in ms:
+                by_muni.setdefault(m, []).append(u)
+        # documents alone in their family with the same municipalities are barred the same
+        # documents (their own municipalities' agreements): each such group is scanned
+        # once, counting the hashes of all its members
+        groups: dict[frozenset, list[int]] = {}
+        for i in alone:
+            groups.setdefault(munis[i], []).append(i)
+
+        def group_refs(members: list[int]) -> list[tuple[int, np.ndarray]]:
+            barred = np.array(sorted({u for m in munis[members[0]] for u in by_muni[m]}), np.int64)
+            owns = [sorted_unique(shingled.seq_of(i)) for i in members]
+            keys = sorted_unique(np.concatenate(owns))
+            key_bits = max(4, int(2 * len(keys)).bit_length())
+            counts = holding(barred, keys, code_table(keys, key_bits), key_bits)
+            found = []
+            for i, own in zip(members, owns, strict=True):
+                # a hash is shared when more documents hold it than cannot count: the
+                # document itself and its own municipalities' agreements
+                itself = 0 if np.isin(i, barred) else 1
+                barred_count = counts[np.searchsorted(keys, own)] + itself
+                found.append((i, own[holders[np.searchsorted(wanted, own)] > barred_count]))
+            return found
+
+        got = dict(itertools.chain.from_iterable(pool.map(group_refs, groups.values())))
+    return {str(ids[i]): got[i] for i in alone}
 
 
 class FamilyAligner:

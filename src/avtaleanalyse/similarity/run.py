@@ -638,7 +638,7 @@ def similarity_tables(
         documents=docs,
         common_form=p.common_form,
         variant_ratio=p.variant_ratio,
-        references=singleton_references(sh, fams, protos, docs),
+        references=singleton_references(sh, fams, protos, docs, n_jobs=p.n_jobs),
         shared=shared,
     )
     idx = document_indices(
