@@ -395,3 +395,25 @@ def test_units_kept_in_place_equal_a_copy():
             assert np.array_equal(getattr(got, name), getattr(want, name)), name
     with pytest.raises(ValueError):
         _keep_units(sh, [2, 1])
+
+
+def test_scatter_segments_copies_each_segment_and_checks_bounds():
+    from avtaleanalyse.similarity.spans import scatter_segments
+
+    rng = np.random.default_rng(4)
+    src = rng.integers(0, 2**32, size=500, dtype=np.uint32)
+    lengths = rng.integers(0, 12, size=40)
+    src_starts = rng.integers(0, 500 - 12, size=40)
+    dst_starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])[rng.permutation(40)]
+    out = np.zeros(int(lengths.sum()) + 5, dtype=np.uint32)
+    scatter_segments(out, dst_starts, src, src_starts, lengths)
+    want = np.zeros_like(out)
+    for d, s, n in zip(dst_starts, src_starts, lengths, strict=True):
+        want[d : d + n] = src[s : s + n]
+    assert np.array_equal(out, want) and lengths.sum() > 150
+    with pytest.raises(IndexError):
+        scatter_segments(out, [len(out) - 2], src, [0], [3])
+    with pytest.raises(IndexError):
+        scatter_segments(out, [0], src, [499], [2])
+    with pytest.raises(TypeError):
+        scatter_segments(out.astype(np.int64), [0], src, [0], [1])

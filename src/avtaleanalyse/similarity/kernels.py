@@ -16,6 +16,7 @@ __all__ = [
     "band_pairs",
     "code_table",
     "core_links",
+    "copy_segments",
     "core_pair_counts",
     "count_distinct_keys",
     "count_holders",
@@ -805,3 +806,20 @@ def band_hashes(
                 acc = (acc ^ np.uint64(signatures[i, j])) * mult
                 acc ^= acc >> np.uint64(29)
             out[i, k] = acc
+
+
+@numba.njit(nogil=True, cache=True)
+def copy_segments(
+    out: np.ndarray,
+    dst_starts: np.ndarray,
+    src: np.ndarray,
+    src_starts: np.ndarray,
+    lengths: np.ndarray,
+) -> None:  # pragma: no cover - compiled; tested through ``spans.scatter_segments``
+    """``out[dst_starts[u]:+lengths[u]] = src[src_starts[u]:+lengths[u]]``, segment after
+    segment and value after value (so a buffer may move its own segments forward)."""
+    for u in range(len(lengths)):
+        d = dst_starts[u]
+        s = src_starts[u]
+        for t in range(lengths[u]):
+            out[d + t] = src[s + t]

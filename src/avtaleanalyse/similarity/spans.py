@@ -31,7 +31,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from avtaleanalyse.similarity.normalize import masks_previous_token, nfc
-from avtaleanalyse.similarity.shingles import Shingled, _offsets, _unit_blocks
+from avtaleanalyse.similarity.shingles import Shingled, _offsets
 
 __all__ = [
     "Spans",
@@ -217,22 +217,29 @@ def scatter_segments(
     src: np.ndarray,
     src_starts: np.ndarray,
     lengths: np.ndarray,
-    *,
-    block: int = 1 << 22,
 ) -> None:
     """``out[dst_starts[u] : dst_starts[u] + lengths[u]] = src[src_starts[u] : ...]`` for
-    every segment ``u``, about ``block`` values at a time (the index arrays are 64-bit)."""
-    lengths = np.asarray(lengths, dtype=np.int64)
-    offs = _offsets(lengths)
-    for lo, hi in _unit_blocks(offs, block):
-        a, b = int(offs[lo]), int(offs[hi])
-        if b <= a:
-            continue
-        pos = np.arange(b - a, dtype=np.int64)
-        shift = np.repeat(offs[lo:hi] - a, lengths[lo:hi])
-        out[pos - shift + np.repeat(dst_starts[lo:hi], lengths[lo:hi])] = src[
-            pos - shift + np.repeat(src_starts[lo:hi], lengths[lo:hi])
-        ]
+    every segment ``u``, in one compiled pass, segment after segment: ``out`` may be
+    ``src`` itself when every segment moves forward (``dst <= src``, in order)."""
+    from avtaleanalyse.similarity.kernels import copy_segments
+
+    lengths = np.ascontiguousarray(lengths, dtype=np.int64)
+    dst_starts = np.ascontiguousarray(dst_starts, dtype=np.int64)
+    src_starts = np.ascontiguousarray(src_starts, dtype=np.int64)
+    if not len(lengths):
+        return
+    # the compiled copy does not check its bounds: checked here, for all segments at once
+    if (
+        lengths.min() < 0
+        or dst_starts.min() < 0
+        or src_starts.min() < 0
+        or (dst_starts + lengths).max() > len(out)
+        or (src_starts + lengths).max() > len(src)
+    ):
+        raise IndexError("a segment lies outside its array")
+    if out.dtype != src.dtype:
+        raise TypeError(f"cannot copy {src.dtype} segments into {out.dtype}")
+    copy_segments(out, dst_starts, src, src_starts, lengths)
 
 
 def span_shingles(sh: Shingled, spans: Spans, ids: np.ndarray) -> tuple[Shingled, np.ndarray]:
