@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import re
+import unicodedata
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from avtaleanalyse import schema
 from avtaleanalyse.io.tables import read_table, write_table
 from avtaleanalyse.similarity import normalize, run
+from avtaleanalyse.similarity import spans as spans_module
 from avtaleanalyse.similarity.normalize import nfc, raw_tokens, raw_tokens_marked
 from avtaleanalyse.similarity.run import (
     SimilarityParams,
@@ -227,6 +231,124 @@ def test_locate_spans_in_reading_order_and_repeated_texts():
     alone = locate_spans([doc], np.zeros(2, dtype=np.int64), texts[1:])
     assert alone.starts.tolist() == [0, 30]
     assert len(Spans.concat([]).rows) == 0
+
+
+def _locate_by_definition(doc_texts, rows, texts, resume):
+    """The docstring of ``locate_spans`` as plain ``str.find``, section by section."""
+    out = []
+    for r, t in zip(rows, texts, strict=True):
+        d = doc_texts[r] if r >= 0 else None
+        if r < 0 or not isinstance(t, str) or not t:
+            out.append((-1, -1, False, False))
+            continue
+        text, t = nfc(d) if isinstance(d, str) else "", nfc(t)
+        pos = text.find(t, resume.get(r, 0))
+        pos = text.find(t) if pos < 0 else pos
+        if pos < 0:
+            out.append((-1, -1, False, False))
+            continue
+        resume[r] = pos + len(t)
+        nxt = re.compile(r"\w+").search(text, pos + len(t))
+        ahead = nxt is not None and nxt.group().lower() in {
+            "kommune",
+            "kommunar",
+            "kommuner",
+            "kommunes",
+        }
+        out.append((pos, pos + len(t), nxt is None, ahead))
+    return out
+
+
+@pytest.mark.parametrize("window", [1, 7, 4096])
+@pytest.mark.parametrize("seed", [3, 4])
+def test_locate_spans_as_its_definition(monkeypatch, window, seed):
+    """The compiled pass with its ``str.find`` fallback places every section where the
+    definition does: sections in and out of reading order (the shuffled table), cut inside
+    words and names, tidied (not found), empty, missing, of a missing document, decomposed
+    letters (NFC), a name ahead in upper case and in a non-ASCII spelling, batch by batch
+    with one resume state; a window of 1 sends almost every section to the fallback."""
+    monkeypatch.setattr(spans_module, "PLACE_WINDOW", window)
+    docs, secs = _corpus(30, seed)
+    doc_texts = [
+        *docs[schema.TEXT],
+        None,
+        "Avtalen gjeld KOMMUNE",
+        "Avtalen gjeld \u212aommune",
+        "Tenestene 2",
+    ]
+    rows = np.array(
+        [*run._doc_rows(docs, secs[schema.DOC_ID]), 30, 31, 31, 32, 32, 33, 33], dtype=np.int64
+    )
+    texts = [*secs[schema.TEXT], "Avtalen", "Avtalen", "gjeld", "gjeld", "gjeld", "Tenestene", "2"]
+    rng = random.Random(seed)
+    # some sections given as their decomposed form (found in the composed text)
+    texts = [
+        unicodedata.normalize("NFD", t) if isinstance(t, str) and rng.random() < 0.1 else t
+        for t in texts
+    ]
+    want = _locate_by_definition(doc_texts, rows.tolist(), texts, resume={})
+    assert sum(w[0] >= 0 for w in want) > len(want) // 2  # most are found
+    assert any(w[3] for w in want) and any(w[2] for w in want)
+    resume: dict[int, int] = {}
+    parts = [
+        locate_spans(doc_texts, rows[a : a + 37], texts[a : a + 37], resume=resume)
+        for a in range(0, len(rows), 37)
+    ]
+    arrow = locate_spans(
+        pa.chunked_array([pa.array(doc_texts[:9]), pa.array(doc_texts[9:])]),
+        rows,
+        pa.array([t if isinstance(t, str) else None for t in texts]),
+    )
+    for sp in (Spans.concat(parts), locate_spans(doc_texts, rows, texts), arrow):
+        got = list(
+            zip(
+                sp.starts.tolist(),
+                sp.ends.tolist(),
+                sp.last.tolist(),
+                sp.masked_ahead.tolist(),
+                strict=True,
+            )
+        )
+        assert got == want
+    # "gjeld" before "KOMMUNE" and before the Kelvin sign's "kommune" (twice: the second
+    # is found again from the start of its document)
+    assert [w[3] for w in want[-7:-2]] == [False, False, True, True, True]
+    assert [w[0] for w in want[-7:-2]] == [-1, 0, 8, 8, 8]
+    assert [w[2] for w in want[-2:]] == [False, True]  # a one-character last token
+    with pytest.raises(ValueError, match="section texts"):
+        locate_spans(doc_texts, rows[:3], texts[:2])
+
+
+def test_texts_read_as_nfc_utf8():
+    """``_utf8_nfc`` gives each text in NFC, from lists and Arrow arrays (sliced, with
+    nulls) alike: random texts of letters, combining marks that compose or reorder, Hangul
+    jamo, a singleton (the Angström sign) and characters beyond the table."""
+    alphabet = ["a", "e", "A", "\u0301", "\u0308", "\u0323", "\u1100", "\u1161", "\u11a8",
+                "\uac00", "\u212b", "\u00e5", "\n", " ", "\u0344", "\u2013", "\u0b47",
+                "\u0b3e", "\U0001d15e", "\u30ac", "\u30ab\u3099"]  # fmt: skip
+    rng = random.Random(5)
+    texts = ["".join(rng.choices(alphabet, k=rng.randint(0, 5))) for _ in range(5000)]
+    want = [unicodedata.normalize("NFC", t) for t in texts]
+    assert sum(w != t for w, t in zip(want, texts, strict=True)) > 500
+    got = spans_module._utf8_nfc(texts)
+    assert [got.text(i) for i in range(len(texts))] == want
+    arrow = pa.array([None, *texts], type=pa.string()).slice(1)
+    got = spans_module._utf8_nfc(pa.chunked_array([arrow.slice(0, 7), arrow.slice(7)]))
+    assert [got.text(i) for i in range(len(texts))] == want
+    assert spans_module._utf8_nfc(pa.array(["a", None, "b"])).offsets.tolist() == [0, 1, 1, 2]
+
+
+def test_texts_of_safe_characters_are_nfc():
+    """Any text of the characters ``_nfc_safe`` lets through is its own NFC; the marks and
+    letters that compose with what comes before are kept out."""
+    safe = spans_module._nfc_safe()
+    chars = np.flatnonzero(safe)
+    assert safe[[ord(c) for c in "aAzæøåÆØÅ§ –“”•…€\n\t"]].all()
+    assert not safe[[0x0301, 0x0308, 0x1161, 0x11A8, 0x212B, 0x0344, 0x0B3E]].any()
+    rng = np.random.default_rng(6)
+    for _ in range(20000):
+        t = "".join(map(chr, rng.choice(chars, size=int(rng.integers(1, 6)))))
+        assert unicodedata.is_normalized("NFC", t)
 
 
 def test_merge_units_interleaves_and_checks_sizes():

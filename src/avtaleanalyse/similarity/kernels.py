@@ -29,9 +29,11 @@ __all__ = [
     "list_pair_sums",
     "minhash_rows",
     "pair_overlaps",
+    "place_sections",
     "same_label",
     "same_lists",
     "token_marks",
+    "unsafe_texts",
     "word_runs",
     "within_label_sums",
 ]
@@ -823,3 +825,142 @@ def copy_segments(
         s = src_starts[u]
         for t in range(lengths[u]):
             out[d + t] = src[s + t]
+
+
+@numba.njit(inline="always")
+def _code_point_at(data: np.ndarray, p: int, end: int) -> tuple[int, int]:  # pragma: no cover
+    """The code point whose UTF-8 bytes begin at ``data[p]`` and their number (a byte that
+    does not begin a sequence of ``end - p`` bytes or fewer counts as one code point)."""
+    b = np.int64(data[p])
+    if b < 0x80:
+        return b, 1
+    if b >= 0xF0 and p + 3 < end:
+        return ((b & 0x07) << 18) | ((np.int64(data[p + 1]) & 0x3F) << 12) | (
+            (np.int64(data[p + 2]) & 0x3F) << 6
+        ) | (np.int64(data[p + 3]) & 0x3F), 4
+    if b >= 0xE0 and b < 0xF0 and p + 2 < end:
+        return ((b & 0x0F) << 12) | ((np.int64(data[p + 1]) & 0x3F) << 6) | (
+            np.int64(data[p + 2]) & 0x3F
+        ), 3
+    if b >= 0xC0 and b < 0xE0 and p + 1 < end:
+        return ((b & 0x1F) << 6) | (np.int64(data[p + 1]) & 0x3F), 2
+    return b, 1
+
+
+@numba.njit(nogil=True, cache=True)
+def unsafe_texts(
+    data: np.ndarray, offsets: np.ndarray, safe: np.ndarray, out: np.ndarray
+) -> None:  # pragma: no cover - compiled; tested through ``spans.locate_spans``
+    """``out[t]``: UTF-8 text ``data[offsets[t]:offsets[t+1]]`` has a code point that is
+    not ``safe`` (beyond the table: not safe either)."""
+    for t in range(len(offsets) - 1):
+        p, end = offsets[t], offsets[t + 1]
+        out[t] = False
+        while p < end:
+            if data[p] < 0x80:
+                p += 1
+                continue
+            c, k = _code_point_at(data, p, end)
+            if c >= len(safe) or not safe[c]:
+                out[t] = True
+                break
+            p += k
+
+
+@numba.njit(nogil=True, cache=True)
+def place_sections(
+    doc_data: np.ndarray,
+    doc_offsets: np.ndarray,
+    sec_data: np.ndarray,
+    sec_offsets: np.ndarray,
+    sec_doc: np.ndarray,
+    at_byte: np.ndarray,
+    at_char: np.ndarray,
+    word: np.ndarray,
+    ascii_maybe: np.ndarray,
+    max_len: int,
+    window: int,
+    first: int,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    last: np.ndarray,
+    tok_start: np.ndarray,
+    tok_end: np.ndarray,
+) -> int:  # pragma: no cover - compiled; tested through ``spans.locate_spans``
+    """Place sections ``first, first+1, ...`` in their documents, in order, each at the
+    first position at or after where its document's previous section ended
+    (``at_byte``/``at_char``, moved to its end).
+
+    Texts are UTF-8: document ``d`` is ``doc_data[doc_offsets[d]:doc_offsets[d+1]]``,
+    section ``i`` likewise in ``sec_data``, of document ``sec_doc[i]`` (-1: none). A match
+    of whole UTF-8 texts begins and ends between characters, and the first match in bytes
+    is the first in characters. Sections without a document or text are skipped. A section
+    is looked for only in the ``window`` bytes from its document's position; the index of
+    the first one not found there is returned (``len(sec_doc)`` when all were placed) for
+    the caller to look for it in the whole text. For each placed section: ``starts``/``ends``
+    in characters, ``last`` (no word character, ``word[code point]``, after its end), and the
+    bytes of the next token after it in ``tok_start``/``tok_end`` (from the document's
+    start) when that token may mask the one before it (at most ``max_len`` characters, each
+    non-ASCII or ``ascii_maybe``), else -1.
+    """
+    for i in range(first, len(sec_doc)):
+        d = sec_doc[i]
+        ss = sec_offsets[i]
+        m = sec_offsets[i + 1] - ss
+        if d < 0 or m == 0:
+            continue
+        ds = doc_offsets[d]
+        n = doc_offsets[d + 1] - ds
+        r = at_byte[d]
+        stop = min(r + window, n - m + 1)  # byte positions r .. stop-1
+        pos = -1
+        c0 = sec_data[ss]
+        for p in range(r, stop):
+            if doc_data[ds + p] != c0:
+                continue
+            k = 1
+            while k < m and doc_data[ds + p + k] == sec_data[ss + k]:
+                k += 1
+            if k == m:
+                pos = p
+                break
+        if pos < 0:
+            return i
+        # characters up to the match and its end: count the bytes that begin one
+        chars = at_char[d]
+        for p in range(r, pos):
+            if (doc_data[ds + p] & 0xC0) != 0x80:
+                chars += 1
+        starts[i] = chars
+        end = pos + m
+        for p in range(pos, end):
+            if (sec_data[ss + p - pos] & 0xC0) != 0x80:
+                chars += 1
+        ends[i] = chars
+        at_byte[d] = end
+        at_char[d] = chars
+        q = end
+        while q < n:
+            c, k = _code_point_at(doc_data, ds + q, ds + n)
+            if c < len(word) and word[c]:
+                break
+            q += k
+        last[i] = q >= n
+        tok_start[i] = -1
+        tok_end[i] = -1
+        if q < n:
+            e = q
+            length = 0
+            maybe = True
+            while e < n:
+                c, k = _code_point_at(doc_data, ds + e, ds + n)
+                if c >= len(word) or not word[c]:
+                    break
+                if c < 128 and not ascii_maybe[c]:
+                    maybe = False
+                length += 1
+                e += k
+            if maybe and length <= max_len:
+                tok_start[i] = q
+                tok_end[i] = e
+    return len(sec_doc)

@@ -26,6 +26,7 @@ import pandas as pd
 from avtaleanalyse.text import to_bokmal
 
 __all__ = [
+    "KOMMUNE_WORDS",
     "PARTY_TOKEN",
     "TokenView",
     "NUMBER_TOKEN",
@@ -45,6 +46,7 @@ __all__ = [
     "split_sentences",
     "to_common_form",
     "token_spans",
+    "word_characters",
 ]
 
 #: Placeholder token for a masked party name (a letter, so the tokenizer keeps it).
@@ -55,7 +57,8 @@ NUMBER_TOKEN = "0"
 _TOKEN_RE = re.compile(r"\w+", re.UNICODE)
 _NONWORD_RE = re.compile(r"\W", re.UNICODE)
 _SENTENCE_RE = re.compile(r"[^.!?;:\n]+(?:[.!?;:]+|\n|$)")
-_KOMMUNE_WORDS = frozenset({"kommune", "kommunar", "kommuner", "kommunes"})
+#: Lower-cased words before which a capitalised word or a placeholder is a party name.
+KOMMUNE_WORDS = frozenset({"kommune", "kommunar", "kommuner", "kommunes"})
 _PLACEHOLDER_RE = re.compile(r"^(?:x{2,}|X{2,}|Xx+)$")
 
 
@@ -99,7 +102,7 @@ def _variants(words) -> set[str]:
 
 @lru_cache(maxsize=1)
 def _generic_keys() -> frozenset[str]:
-    return frozenset(_variants(set(_trust_sequences()) | _KOMMUNE_WORDS) | {"HF"})
+    return frozenset(_variants(set(_trust_sequences()) | KOMMUNE_WORDS) | {"HF"})
 
 
 @lru_cache(maxsize=1024)
@@ -150,9 +153,9 @@ def mask_spans(
                     spans.append((i, i + len(seq)))
                     break
         if generic and i > 0:
-            if t in _KOMMUNE_WORDS:
+            if t in KOMMUNE_WORDS:
                 prev = tokens[i - 1]
-                if (_is_cap(prev) and prev.lower() not in _KOMMUNE_WORDS) or _PLACEHOLDER_RE.match(
+                if (_is_cap(prev) and prev.lower() not in KOMMUNE_WORDS) or _PLACEHOLDER_RE.match(
                     prev
                 ):
                     spans.append((i - 1, i))
@@ -176,7 +179,7 @@ def masks_previous_token(token: str) -> bool:
     """Whether raw ``token`` can mask the token before it (a capitalised word or a
     placeholder before ``kommune``, :func:`mask_spans`): the one look-ahead of masking,
     so a stretch of text ending just before such a token may mask differently alone."""
-    return token.lower() in _KOMMUNE_WORDS
+    return token.lower() in KOMMUNE_WORDS
 
 
 def mask_token_list(
@@ -329,7 +332,7 @@ def raw_tokens_marked(
 
 
 @lru_cache(maxsize=1)
-def _word_characters() -> np.ndarray:
+def word_characters() -> np.ndarray:
     """Whether each code point is a word character (``\\w``) to :mod:`re`."""
     every = "".join(map(chr, range(sys.maxunicode + 1)))
     word = np.zeros(len(every), dtype=np.bool_)
@@ -401,7 +404,7 @@ def raw_tokens_marked_many(
     joined = "\n".join(texts)
     del texts
     codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    word = _word_characters()[codes]
+    word = word_characters()[codes]
     cut_lists = [()] * len(lengths) if cuts is None else cuts
     if len(cut_lists) != len(lengths):
         raise ValueError(f"cuts for {len(cut_lists)} texts, but {len(lengths)} texts")

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from avtaleanalyse import schema
 from avtaleanalyse.similarity.adaptations import local_adaptations
@@ -118,10 +119,8 @@ class SimilarityParams:
 def _release_arrow_memory() -> None:
     """Return memory Arrow's allocator keeps after string conversions (bounded peak RSS)."""
     try:
-        import pyarrow as pa
-
         pa.default_memory_pool().release_unused()
-    except (ImportError, AttributeError):  # pragma: no cover
+    except AttributeError:  # pragma: no cover
         pass
 
 
@@ -207,10 +206,14 @@ def _report_mask(verified: VerifiedPairs, p: SimilarityParams) -> np.ndarray:
     return verified.report_mask(p.report_min_jaccard, p.report_min_containment)
 
 
-def _doc_rows(docs: pd.DataFrame, keys: pd.Series | Sequence[str]) -> np.ndarray:
+def _doc_rows(
+    docs: pd.DataFrame, keys: pd.Series | Sequence[str], index: pd.Index | None = None
+) -> np.ndarray:
     """Row of each key's document in ``docs`` (-1: none; the last row of a repeated id,
-    as elsewhere in the stage)."""
-    index = pd.Index(docs[schema.DOC_ID].astype(str))
+    as elsewhere in the stage). ``index``: the documents' ids as strings, when made once
+    for many calls."""
+    if index is None:
+        index = pd.Index(docs[schema.DOC_ID].astype(str))
     keys = pd.Series(keys, dtype=object).astype(str)
     if index.is_unique:
         return index.get_indexer(keys).astype(np.int64)
@@ -223,7 +226,14 @@ def _section_spans(docs: pd.DataFrame, sections: pd.DataFrame | None) -> Spans |
     if sections is None or sections.empty:
         return None
     rows = _doc_rows(docs, sections[schema.DOC_ID])
-    return locate_spans(docs[schema.TEXT].array, rows, sections[schema.TEXT].tolist())
+    return locate_spans(_arrow_or_list(docs[schema.TEXT]), rows, sections[schema.TEXT].tolist())
+
+
+def _arrow_or_list(texts: pd.Series) -> pa.ChunkedArray | list:
+    """A text column as the Arrow array behind it (no copy), else as a list."""
+    if hasattr(texts.array, "__arrow_array__"):
+        return pa.chunked_array(pa.array(texts.array))
+    return texts.tolist()
 
 
 def _section_pairs(
@@ -944,7 +954,6 @@ def read_inputs(corpus_dir: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, Spa
     documents' text when needed). At 100k documents the section texts are over 1 GB that
     the stage would otherwise hold throughout.
     """
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
     from avtaleanalyse.io import read_corpus
@@ -956,23 +965,17 @@ def read_inputs(corpus_dir: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, Spa
     cols = [c for c in pf.schema_arrow.names if c in SECTION_COLUMNS]
     if schema.TEXT not in cols or schema.DOC_ID not in cols:  # nothing to locate by
         return documents, pf.read(columns=cols).to_pandas(), None
-    doc_texts = documents[schema.TEXT].array
+    doc_texts = _arrow_or_list(documents[schema.TEXT])
+    doc_index = pd.Index(documents[schema.DOC_ID].astype(str))
     resume: dict[int, int] = {}
     batches, parts = [], []
     for batch in pf.iter_batches(batch_size=SECTION_BATCH, columns=cols):
         text = batch.column(schema.TEXT)
-        texts = text.to_pylist()
-        sp = locate_spans(
-            doc_texts,
-            _doc_rows(documents, batch.column(schema.DOC_ID).to_pylist()),
-            texts,
-            resume=resume,
-        )
-        # a new array (``pc.if_else`` would keep a value buffer as large as the input's)
-        kept = pa.array(
-            [None if f else t for f, t in zip(sp.found.tolist(), texts, strict=True)],
-            type=text.type,
-        )
+        rows = _doc_rows(documents, batch.column(schema.DOC_ID).to_pylist(), doc_index)
+        sp = locate_spans(doc_texts, rows, text, resume=resume)
+        # taken into a new array: only the texts not found, nulls elsewhere (``pc.if_else``
+        # would keep a value buffer as large as the input's)
+        kept = text.take(pa.array(np.arange(len(text)), mask=sp.found))
         batches.append(batch.set_column(cols.index(schema.TEXT), schema.TEXT, kept))
         parts.append(sp)
     table = pa.Table.from_batches(

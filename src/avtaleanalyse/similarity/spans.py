@@ -26,11 +26,21 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import sys
+import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from avtaleanalyse.similarity.normalize import masks_previous_token, nfc
+from avtaleanalyse.similarity.normalize import (
+    KOMMUNE_WORDS,
+    masks_previous_token,
+    nfc,
+    word_characters,
+)
 from avtaleanalyse.similarity.shingles import Shingled, _offsets
 
 __all__ = [
@@ -96,10 +106,114 @@ class Spans:
         return self.starts >= 0
 
 
+#: How many bytes from where its document's previous section ended a section is looked for
+#: in by the compiled pass (it is almost always right there); the rest by ``str.find``.
+PLACE_WINDOW = 4096
+
+
+@lru_cache(maxsize=1)
+def _nfc_safe() -> np.ndarray:
+    """Code points below U+3000 of which any text is in NFC: each is NFC alone, blocks no
+    reordering (combining class 0) and is no second part of a composition, so NFC changes
+    nothing (Hangul vowels and final consonants compose by rule, not by the table)."""
+    seconds = set()
+    for c in range(sys.maxunicode + 1):
+        d = unicodedata.decomposition(chr(c))
+        if d and not d.startswith("<") and len(parts := d.split()) == 2:
+            seconds.add(int(parts[1], 16))
+    safe = np.zeros(0x3000, dtype=np.bool_)
+    for c in range(len(safe)):
+        ch = chr(c)
+        safe[c] = (
+            unicodedata.combining(ch) == 0
+            and unicodedata.is_normalized("NFC", ch)
+            and c not in seconds
+            and not (0x1161 <= c <= 0x1175 or 0x11A8 <= c <= 0x11C2)
+        )
+    return safe
+
+
+@dataclasses.dataclass(frozen=True)
+class _Utf8:
+    """Texts as UTF-8 bytes: text ``t`` is ``data[offsets[t]:offsets[t+1]]``."""
+
+    data: np.ndarray
+    offsets: np.ndarray
+
+    def text(self, t: int) -> str:
+        return (
+            self.data[self.offsets[t] : self.offsets[t + 1]]
+            .tobytes()
+            .decode("utf-8", "surrogatepass")
+        )
+
+
+def _utf8_nfc(values: Sequence[str] | pa.Array | pa.ChunkedArray) -> _Utf8:
+    """The texts (a missing or non-string value as empty) in NFC as UTF-8: an Arrow string
+    array's own buffers where no text needs normalising (a compiled pass finds the texts
+    with a code point outside :func:`_nfc_safe`; only those are checked as strings)."""
+    from avtaleanalyse.similarity.kernels import unsafe_texts
+
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if isinstance(values, pa.Array):
+        if values.null_count:
+            values = pc.fill_null(values, "")
+        values = values.cast(pa.large_string())
+        buffers = values.buffers()
+        offsets = np.frombuffer(buffers[1], dtype=np.int64)
+        offsets = offsets[values.offset : values.offset + len(values) + 1]
+        data = np.frombuffer(buffers[2] or b"", dtype=np.uint8)
+    else:
+        parts = [v.encode("utf-8", "surrogatepass") if isinstance(v, str) else b"" for v in values]
+        offsets = _offsets(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)))
+        data = np.frombuffer(b"".join(parts), dtype=np.uint8)
+    out = _Utf8(data, offsets)
+    unsafe = np.empty(len(offsets) - 1, dtype=np.bool_)
+    unsafe_texts(data, offsets, _nfc_safe(), unsafe)
+    changed = {}
+    for t in np.flatnonzero(unsafe).tolist():
+        text = out.text(t)
+        if not unicodedata.is_normalized("NFC", text):
+            changed[t] = unicodedata.normalize("NFC", text).encode("utf-8", "surrogatepass")
+    if not changed:
+        return out
+    parts = [
+        changed.get(t) or data[offsets[t] : offsets[t + 1]].tobytes() for t in range(len(unsafe))
+    ]
+    offsets = _offsets(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)))
+    return _Utf8(np.frombuffer(b"".join(parts), dtype=np.uint8), offsets)
+
+
+def _take_sorted(values: pa.Array | pa.ChunkedArray, rows: np.ndarray) -> pa.Array:
+    """``values.take(rows)`` for ascending ``rows``, chunk by chunk (a chunked array's own
+    ``take`` first joins all its chunks: the whole text column for every batch)."""
+    if isinstance(values, pa.Array):
+        return values.take(pa.array(rows, type=pa.int64()))
+    bounds = np.cumsum([0, *(len(c) for c in values.chunks)])
+    cut = np.searchsorted(rows, bounds)
+    parts = [
+        chunk.take(pa.array(rows[a:b] - lo, type=pa.int64()))
+        for chunk, lo, a, b in zip(values.chunks, bounds[:-1], cut[:-1], cut[1:], strict=True)
+        if b > a
+    ]
+    return pa.concat_arrays(parts) if parts else pa.array([], type=values.type)
+
+
+@lru_cache(maxsize=1)
+def _masking_filter() -> tuple[np.ndarray, int]:
+    """ASCII characters that can occur in a token :func:`masks_previous_token` accepts
+    (lower-cased; any other character may), and the longest such token (lower-casing never
+    shortens a text): a superset, each candidate is then checked by the function itself."""
+    letters = set("".join(KOMMUNE_WORDS))
+    maybe = np.array([chr(c).lower() in letters for c in range(128)], dtype=np.bool_)
+    return maybe, max(map(len, KOMMUNE_WORDS))
+
+
 def locate_spans(
-    doc_texts: Sequence[str],
+    doc_texts: Sequence[str] | pa.Array | pa.ChunkedArray,
     rows: np.ndarray,
-    texts: Sequence[str],
+    texts: Sequence[str] | pa.Array | pa.ChunkedArray,
     *,
     resume: dict[int, int] | None = None,
 ) -> Spans:
@@ -112,33 +226,75 @@ def locate_spans(
 
     ``resume``: where each document's previous section ended, updated in place; pass the
     same dict to locate a table batch by batch exactly as in one call.
+
+    The texts may be Arrow string arrays (read as they are, no string per text). A compiled
+    pass compares their UTF-8 bytes from where the document's previous section ended (a few
+    thousand bytes); a section not found there is looked for with ``str.find`` as the
+    definition says, and the pass goes on after it.
     """
+    from avtaleanalyse.similarity.kernels import place_sections
+
     rows = np.asarray(rows, dtype=np.int64)
     n = len(rows)
+    if len(texts) != n:
+        raise ValueError(f"{len(texts)} section texts for {n} rows")
     starts = np.full(n, -1, dtype=np.int64)
     ends = np.full(n, -1, dtype=np.int64)
     last = np.zeros(n, dtype=bool)
     ahead = np.zeros(n, dtype=bool)
-    token = _TOKEN_RE.search
-    cache_row, cache_text = -1, ""
     resume = {} if resume is None else resume
-    for i, (r, t) in enumerate(zip(rows.tolist(), texts, strict=True)):
-        if r < 0 or not isinstance(t, str) or not t:  # missing text: shingled alone
-            continue
-        if r != cache_row:
-            d = doc_texts[r]
-            cache_row, cache_text = r, nfc(d) if isinstance(d, str) else ""
-        t = nfc(t)
-        pos = cache_text.find(t, resume.get(r, 0))
+    sec = _utf8_nfc(texts)
+    usable = (rows >= 0) & (np.diff(sec.offsets) > 0)
+    docs, where_usable = np.unique(rows[usable], return_inverse=True)
+    where = np.full(n, -1, dtype=np.int64)
+    where[usable] = where_usable
+    if isinstance(doc_texts, pa.Array | pa.ChunkedArray):
+        doc = _utf8_nfc(_take_sorted(doc_texts, docs))
+    else:
+        doc = _utf8_nfc([doc_texts[r] for r in docs.tolist()])
+    strings: dict[int, str] = {}  # documents read as strings (resumed or looked through)
+
+    def doc_string(d: int) -> str:
+        if d not in strings:
+            strings[d] = doc.text(d)
+        return strings[d]
+
+    at_char = np.fromiter((resume.get(r, 0) for r in docs.tolist()), np.int64, len(docs))
+    at_byte = np.zeros(len(docs), dtype=np.int64)
+    for d in np.flatnonzero(at_char).tolist():
+        at_byte[d] = len(doc_string(d)[: at_char[d]].encode("utf-8", "surrogatepass"))
+    before = at_char.copy()
+    tok_start = np.full(n, -1, dtype=np.int64)
+    tok_end = np.full(n, -1, dtype=np.int64)
+    maybe, max_len = _masking_filter()
+    i = 0
+    while True:
+        i = place_sections(
+            doc.data, doc.offsets, sec.data, sec.offsets, where, at_byte, at_char,
+            word_characters(), maybe, max_len, PLACE_WINDOW, i, starts, ends, last,
+            tok_start, tok_end,
+        )  # fmt: skip
+        if i >= n:
+            break
+        d = int(where[i])
+        text, t = doc_string(d), sec.text(i)
+        pos = text.find(t, at_char[d])
         if pos < 0:
-            pos = cache_text.find(t)
-            if pos < 0:
-                continue
-        starts[i], ends[i] = pos, pos + len(t)
-        nxt = token(cache_text, pos + len(t))
-        last[i] = nxt is None
-        ahead[i] = nxt is not None and masks_previous_token(nxt.group())
-        resume[r] = pos + len(t)
+            pos = text.find(t)
+        if pos >= 0:
+            end = pos + len(t)
+            starts[i], ends[i] = pos, end
+            at_char[d], at_byte[d] = end, len(text[:end].encode("utf-8", "surrogatepass"))
+            nxt = _TOKEN_RE.search(text, end)
+            last[i] = nxt is None
+            ahead[i] = nxt is not None and masks_previous_token(nxt.group())
+        i += 1
+    for i in np.flatnonzero(tok_start >= 0).tolist():
+        s0 = doc.offsets[where[i]]
+        token = doc.data[s0 + tok_start[i] : s0 + tok_end[i]].tobytes()
+        ahead[i] = masks_previous_token(token.decode("utf-8", "surrogatepass"))
+    for d in np.flatnonzero(at_char != before).tolist():
+        resume[int(docs[d])] = int(at_char[d])
     return Spans(rows=rows, starts=starts, ends=ends, last=last, masked_ahead=ahead)
 
 
