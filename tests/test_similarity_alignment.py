@@ -8,11 +8,12 @@ import pytest
 
 from avtaleanalyse.similarity.alignment import (
     classify_runs,
+    first_positions,
     is_variant,
     lookup_positions,
     position_index,
 )
-from avtaleanalyse.similarity.prototypes import covered_tokens
+from avtaleanalyse.similarity.prototypes import covered_by_shingles, covered_tokens
 from avtaleanalyse.similarity.run import SimilarityParams, similarity_tables
 
 rng = np.random.default_rng(7)
@@ -265,9 +266,15 @@ def test_covered_tokens_and_first_positions_follow_their_definitions(ngram):
         want = [any(seq[j] in ref for j in range(max(0, t - span + 1), min(t + 1, length)))
                 for t in range(n)]  # fmt: skip
         assert covered_tokens(seq, n, ref, ngram).tolist() == want
+        # the same against another unit's sequence as it is (unsorted, repeats; large
+        # values too, the table hashes them)
+        other = rng.permutation(np.concatenate([ref, ref[: len(ref) // 2]])).astype(np.uint32)
+        big = np.uint32(2654435761 if rng.random() < 0.5 else 1)
+        assert covered_by_shingles(seq * big, n, other * big, ngram).tolist() == want
         probe = rng.integers(0, 35, size=20).astype(np.uint32)
         first = {}
         for j, h in enumerate(seq.tolist()):
             first.setdefault(h, j)
         got = lookup_positions(position_index(seq), probe)
         assert got.tolist() == [first.get(int(h), -1) for h in probe]
+        assert first_positions(seq, probe).tolist() == got.tolist()

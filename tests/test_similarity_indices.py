@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from avtaleanalyse.similarity.indices import _drop_short_runs
+from avtaleanalyse.similarity.indices import _coverage, _drop_short_runs
+from avtaleanalyse.similarity.kernels import family_hits
 from avtaleanalyse.similarity.run import SimilarityParams, similarity_tables
+from avtaleanalyse.similarity.shingles import Shingled
 from avtaleanalyse.similarity.synthetic import synthetic_corpus
 
 
@@ -67,3 +69,46 @@ def test_national_share_against_a_given_national_model_text():
     assert (
         st.loc[~t0.to_numpy(), "regional_share"] > shared.loc[~t0.to_numpy(), "regional_share"]
     ).all()
+
+
+@pytest.mark.parametrize("ngram", [1, 3, 5])
+def test_coverage_and_family_hits_follow_their_definitions(ngram):
+    """Token coverage from per-shingle hits, and the hits in each unit's family set (sorted,
+    binary search without branches), against plain loops: units shorter than the n-gram
+    (one shingle), empty units, units without a family, families with an empty set."""
+    rng = np.random.default_rng(ngram)
+    n_tok = rng.integers(0, 30, size=60)
+    n_tok[:3] = [0, 1, ngram]
+    lens = np.where(n_tok == 0, 0, np.maximum(n_tok - ngram + 1, 1))
+    offs = np.concatenate([[0], np.cumsum(lens)]).astype(np.int64)
+    seq = rng.integers(0, 50, size=int(offs[-1])).astype(np.uint32)
+    sh = Shingled(np.arange(60).astype(str), offs, seq, None, None, n_tok, ngram)
+    fam = rng.integers(-1, 4, size=60)
+    sets = [
+        np.sort(rng.choice(50, size=k, replace=False)).astype(np.uint32) for k in (0, 1, 20, 49)
+    ]
+    set_offs = np.concatenate([[0], np.cumsum([len(x) for x in sets])]).astype(np.int64)
+    values = np.concatenate(sets)
+    for lo, hi in ((0, 60), (0, 1), (5, 17), (59, 60)):
+        hits = family_hits(seq, offs, lo, hi, fam, set_offs, values)
+        want_hits = np.concatenate(
+            [np.zeros(0, bool)]
+            + [
+                np.isin(seq[offs[u] : offs[u + 1]], sets[fam[u]] if fam[u] >= 0 else [])
+                for u in range(lo, hi)
+            ]
+        )
+        assert hits.tolist() == want_hits.tolist()
+        cov = _coverage(sh, lo, hi, hits)
+        want = []
+        for u in range(lo, hi):
+            n, span = int(n_tok[u]), min(ngram, int(n_tok[u]))
+            h = hits[offs[u] - offs[lo] : offs[u + 1] - offs[lo]]
+            want += [
+                any(h[j] for j in range(max(0, t - span + 1), min(t + 1, len(h)))) for t in range(n)
+            ]
+        assert cov.tolist() == want
+        if (lo, hi) == (0, 60):
+            assert 0 < int(hits.sum()) < len(hits) and 0 < sum(want) < len(want)
+    with pytest.raises(ValueError, match="one hit per shingle"):
+        _coverage(sh, 0, 3, np.zeros(int(offs[3]) + 1, bool))

@@ -21,11 +21,10 @@ from avtaleanalyse import schema
 from avtaleanalyse.similarity.alignment import (
     LOCAL_KINDS,
     FamilyAligner,
-    lookup_positions,
-    position_index,
+    first_positions,
 )
-from avtaleanalyse.similarity.prototypes import Prototypes, covered_tokens, runs
-from avtaleanalyse.similarity.shingles import Shingled, sorted_unique
+from avtaleanalyse.similarity.prototypes import Prototypes, covered_by_shingles, runs
+from avtaleanalyse.similarity.shingles import Shingled
 
 __all__ = ["KIND", "local_adaptations", "side_by_side_html"]
 
@@ -68,7 +67,7 @@ def _document_passages(
     if not alone:
         bseq, _, proto_mask = aligner.base_arrays(fam, base)
         bn = int(sh.n_tokens[aligner.row[base]])
-        doc_cov = covered_tokens(bseq, bn, sorted_unique(seq), k)
+        doc_cov = covered_by_shingles(bseq, bn, seq, k)
         removed = [(a, b) for a, b in runs(proto_mask & ~doc_cov) if b - a >= min_tokens]
     if not any(x.kind in LOCAL_KINDS for x in found) and not removed:
         return []
@@ -98,7 +97,7 @@ def _document_passages(
     removed = [(a, b) for a, b in removed if not any(a < gb and ga < b for ga, gb in edited_gaps)]
     if removed:
         # each base shingle's first position in the document (-1: absent)
-        dpos = lookup_positions(position_index(seq), bseq)
+        dpos = first_positions(seq, bseq)
         shared_at = np.flatnonzero(dpos >= 0)
     for a, b in removed:
         # where in the document: after the last base shingle before a that the doc has

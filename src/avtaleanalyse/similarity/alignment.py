@@ -54,6 +54,7 @@ __all__ = [
     "Run",
     "classify_runs",
     "is_variant",
+    "first_positions",
     "lookup_positions",
     "position_index",
     "singleton_references",
@@ -102,6 +103,23 @@ def lookup_positions(index: tuple[np.ndarray, np.ndarray], hashes: np.ndarray) -
     pos = np.searchsorted(uniq, hashes)
     pos[pos >= len(uniq)] = 0
     return np.where(uniq[pos] == hashes, first[pos], -1)
+
+
+def first_positions(seq: np.ndarray, hashes: np.ndarray) -> np.ndarray:
+    """First position of each hash in ``seq``, -1 where absent: ``lookup_positions(
+    position_index(seq), hashes)`` for a sequence read once (a small hash table, no sort)."""
+    from avtaleanalyse.similarity.kernels import first_positions_in
+
+    out = np.empty(len(hashes), dtype=np.int64)
+    if not len(seq):
+        out[:] = -1
+        return out
+    first_positions_in(
+        np.ascontiguousarray(seq, dtype=np.uint32),
+        np.ascontiguousarray(hashes, dtype=np.uint32),
+        out,
+    )
+    return out
 
 
 def is_variant(tokens: list[str], base_tokens: list[str], *, min_ratio: float = 0.7) -> bool:
@@ -330,11 +348,15 @@ class FamilyAligner:
             if self._docs is not None
             else {}
         )
-        # the columns as Series once: selecting a column from the frame costs far more
-        # than reading one value from it
+        # the columns once: selecting a column from the frame costs far more than reading
+        # one value from it, and reading one value from a Series more than from a list (the
+        # text stays in its column: a list would hold every text as a Python string)
         cols = (schema.TEXT, schema.MUNICIPALITIES, schema.HEALTH_TRUST, schema.LANGUAGE_FORM)
+        self._text = self._docs[schema.TEXT] if self._docs is not None else None
         self._cols = (
-            {c: self._docs[c] for c in cols if c in self._docs} if self._docs is not None else {}
+            {c: self._docs[c].tolist() for c in cols if c in self._docs and c != schema.TEXT}
+            if self._docs is not None
+            else {}
         )
         self._bases: dict[tuple[str, str], tuple] = {}
         self._base_words: dict[tuple[str, int, int], list[str]] = {}
@@ -350,7 +372,7 @@ class FamilyAligner:
     def meta(self, doc_id: str) -> dict:
         """``text``, ``municipalities``, ``health_trust``, ``language_form`` of one document."""
         i = self._doc_pos[doc_id]
-        return {c: col.iat[i] for c, col in self._cols.items()}
+        return {schema.TEXT: self._text.iat[i], **{c: col[i] for c, col in self._cols.items()}}
 
     def reference(self, doc_id: str) -> str | None:
         """The member ``doc_id`` is compared with (the base, or the runner-up for the base)."""
@@ -412,7 +434,7 @@ class FamilyAligner:
 
     def text(self, doc_id: str) -> str:
         """The document's ``text`` (one value read, not the whole :meth:`meta`)."""
-        return str(self._cols[schema.TEXT].iat[self._doc_pos[doc_id]] or "")
+        return str(self._text.iat[self._doc_pos[doc_id]] or "")
 
     def _context(self, doc_id: str) -> tuple[str, np.ndarray, tuple[str, ...], str]:
         """NFC text, marks, party names and language form of one document (read once)."""
@@ -509,7 +531,11 @@ class FamilyAligner:
         _WORKER_STATE = (self, context)  # what the forked workers see
         if self.common_form and self.has_texts:  # loaded once here, not in every worker
             forms = self._cols.get(schema.LANGUAGE_FORM)
-            load_lemma_data(forms.dropna().unique() if forms is not None else ["bokmal"])
+            load_lemma_data(
+                sorted({f for f in forms if isinstance(f, str)})
+                if forms is not None
+                else ["bokmal"]
+            )
         # objects that exist now are left out of the workers' garbage collections: a
         # collection would walk (and so copy, page by page) the whole inherited heap
         gc.freeze()

@@ -45,22 +45,13 @@ LOCAL_SHARE = "local_share"
 
 def _coverage(sh: Shingled, lo: int, hi: int, hit: np.ndarray) -> np.ndarray:
     """Per-token coverage (bool, concatenated over units ``lo:hi``) from per-shingle hits."""
-    n_tok = sh.n_tokens[lo:hi].astype(np.int64)
-    tok_off = np.zeros(len(n_tok) + 1, dtype=np.int64)
-    np.cumsum(n_tok, out=tok_off[1:])
-    seq_len = np.diff(sh.seq_offsets[lo : hi + 1])
-    unit = np.repeat(np.arange(hi - lo), seq_len)
-    j = np.arange(len(unit), dtype=np.int64) - np.repeat(
-        sh.seq_offsets[lo:hi] - sh.seq_offsets[lo], seq_len
-    )
-    k_eff = np.minimum(sh.ngram, n_tok)[unit]
-    start = tok_off[unit] + j
-    end = np.minimum(start + k_eff, tok_off[unit + 1])
-    total = int(tok_off[-1])
-    delta = np.bincount(start[hit], minlength=total + 1) - np.bincount(
-        end[hit], minlength=total + 1
-    )
-    return np.cumsum(delta[:total]) > 0
+    from avtaleanalyse.similarity.kernels import hit_coverage
+
+    out = np.zeros(int(sh.n_tokens[lo:hi].sum()), dtype=bool)
+    if len(hit) != sh.seq_offsets[hi] - sh.seq_offsets[lo]:
+        raise ValueError("one hit per shingle of the units")
+    hit_coverage(sh.seq_offsets, sh.n_tokens, lo, hi, sh.ngram, np.asarray(hit, bool), out)
+    return out
 
 
 def _drop_short_runs(mask: np.ndarray, tok_off: np.ndarray, min_run: int) -> np.ndarray:

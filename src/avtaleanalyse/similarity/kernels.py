@@ -20,11 +20,14 @@ __all__ = [
     "core_pair_counts",
     "count_distinct_keys",
     "count_holders",
+    "covered_by_sequence",
     "covered_by_sorted",
     "distinct_counts",
     "distinct_values",
     "family_consensus",
     "family_hits",
+    "first_positions_in",
+    "hit_coverage",
     "key_hits",
     "list_pair_sums",
     "minhash_rows",
@@ -561,6 +564,20 @@ def _in_sorted(values: np.ndarray, lo: int, hi: int, v) -> bool:  # pragma: no c
     return left < hi and values[left] == v
 
 
+@numba.njit(inline="always")
+def _has(
+    v: np.uint32, vals: np.ndarray, owner: np.ndarray, stamp: int, bits: int
+) -> bool:  # pragma: no cover - compiled
+    # whether ``v`` is in the table built under ``stamp`` (:func:`_claim`)
+    mask = (1 << bits) - 1
+    h = _slot(v, bits)
+    while owner[h] == stamp:
+        if vals[h] == v:
+            return True
+        h = (h + 1) & mask
+    return False
+
+
 @numba.njit(nogil=True, cache=True)
 def family_hits(
     seq: np.ndarray,
@@ -572,11 +589,22 @@ def family_hits(
     set_values: np.ndarray,
 ) -> np.ndarray:  # pragma: no cover - compiled; tested through ``document_indices``
     """For the shingles of units ``lo:hi`` (concatenated): whether each is in its unit's
-    family set, ``set_values[set_offsets[f]:set_offsets[f+1]]`` (sorted) for family
-    ``fam[u]`` (negative: no family, no hits). A binary search in a set of a few thousand
-    values per shingle, where a 64-bit key per shingle had to be sorted."""
+    family set, ``set_values[set_offsets[f]:set_offsets[f+1]]`` for family ``fam[u]``
+    (negative: no family, no hits). The family's set goes into a small open-addressing
+    table (kept while the next unit is of the same family), so a shingle costs a load or
+    two, not a binary search of a dozen dependent loads."""
     base = seq_offsets[lo]
     out = np.zeros(seq_offsets[hi] - base, np.bool_)
+    longest = 0
+    for u in range(lo, hi):
+        if fam[u] >= 0:
+            longest = max(longest, set_offsets[fam[u] + 1] - set_offsets[fam[u]])
+    top = _table_bits(longest)
+    vals = np.zeros(1 << top, np.uint32)
+    owner = np.full(1 << top, -1, np.int64)
+    stamp = -1
+    current = -1
+    bits = top
     for u in range(lo, hi):
         f = fam[u]
         if f < 0:
@@ -585,9 +613,44 @@ def family_hits(
         s1 = set_offsets[f + 1]
         if s1 <= s0:
             continue
+        if f != current:  # a new table: slots of earlier ones count as empty
+            stamp += 1
+            current = f
+            bits = _table_bits(s1 - s0)
+            for q in range(s0, s1):
+                _claim(set_values[q], vals, owner, stamp, bits)
         for p in range(seq_offsets[u], seq_offsets[u + 1]):
-            out[p - base] = _in_sorted(set_values, s0, s1, seq[p])
+            out[p - base] = _has(seq[p], vals, owner, stamp, bits)
     return out
+
+
+@numba.njit(nogil=True, cache=True)
+def hit_coverage(
+    seq_offsets: np.ndarray,
+    n_tokens: np.ndarray,
+    lo: int,
+    hi: int,
+    ngram: int,
+    hit: np.ndarray,
+    out: np.ndarray,
+) -> None:  # pragma: no cover - compiled; tested through ``indices._coverage``
+    """``out`` (the tokens of units ``lo:hi``, concatenated) set where a shingle with a
+    ``hit`` (the shingles of units ``lo:hi``, concatenated) covers the token: shingle ``j``
+    of a unit of ``n`` tokens covers tokens ``j .. min(j + min(ngram, n), n) - 1``."""
+    base = seq_offsets[lo]
+    t0 = 0
+    for u in range(lo, hi):
+        n = np.int64(n_tokens[u])
+        span = min(ngram, n)
+        reach = 0
+        for p in range(seq_offsets[u], seq_offsets[u + 1]):
+            if hit[p - base]:
+                j = p - seq_offsets[u]
+                end = min(j + span, n)
+                for t in range(max(j, reach), end):
+                    out[t0 + t] = True
+                reach = max(reach, end)
+        t0 += n
 
 
 @numba.njit(nogil=True, cache=True)
@@ -964,3 +1027,56 @@ def place_sections(
                 tok_start[i] = q
                 tok_end[i] = e
     return len(sec_doc)
+
+
+@numba.njit(nogil=True, cache=True)
+def _position_slots(seq: np.ndarray) -> tuple[np.ndarray, int]:  # pragma: no cover - compiled
+    # open-addressing table of the first position of each distinct value of ``seq``
+    bits = _table_bits(len(seq))
+    mask = (1 << bits) - 1
+    slots = np.full(1 << bits, -1, np.int64)
+    for p in range(len(seq)):
+        v = seq[p]
+        h = _slot(v, bits)
+        while slots[h] != -1 and seq[slots[h]] != v:
+            h = (h + 1) & mask
+        if slots[h] == -1:
+            slots[h] = p
+    return slots, bits
+
+
+@numba.njit(inline="always")
+def _position_of(
+    v: np.uint32, seq: np.ndarray, slots: np.ndarray, bits: int
+) -> int:  # pragma: no cover - compiled
+    mask = (1 << bits) - 1
+    h = _slot(v, bits)
+    while slots[h] != -1 and seq[slots[h]] != v:
+        h = (h + 1) & mask
+    return slots[h]
+
+
+@numba.njit(nogil=True, cache=True)
+def first_positions_in(
+    seq: np.ndarray, queries: np.ndarray, out: np.ndarray
+) -> None:  # pragma: no cover - compiled; tested through ``alignment.first_positions``
+    """``out[q]``: the first position of ``queries[q]`` in ``seq`` (-1: absent)."""
+    slots, bits = _position_slots(seq)
+    for q in range(len(queries)):
+        out[q] = _position_of(queries[q], seq, slots, bits)
+
+
+@numba.njit(nogil=True, cache=True)
+def covered_by_sequence(
+    seq: np.ndarray, n_tokens: int, other: np.ndarray, span: int, out: np.ndarray
+) -> None:  # pragma: no cover - compiled; tested through ``covered_by_shingles``
+    """``out[t]`` set for every token ``t < n_tokens`` that a shingle ``seq[j]`` found in
+    ``other`` (any order, repeats allowed) covers: tokens ``j .. j+span-1``."""
+    slots, bits = _position_slots(other)
+    reach = 0
+    for j in range(len(seq)):
+        if _position_of(seq[j], other, slots, bits) != -1:
+            end = min(j + span, n_tokens)
+            for t in range(max(j, reach), end):
+                out[t] = True
+            reach = max(reach, end)

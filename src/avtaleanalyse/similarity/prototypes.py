@@ -32,6 +32,7 @@ from avtaleanalyse.similarity.shingles import (
 
 __all__ = [
     "Prototypes",
+    "covered_by_shingles",
     "covered_tokens",
     "family_prototypes",
     "national_from_text",
@@ -74,6 +75,22 @@ def covered_tokens(seq: np.ndarray, n_tokens: int, ref: np.ndarray, ngram: int) 
         return out
     # one compiled pass (a binary search per shingle): called once or more per document
     covered_by_sorted(seq, n, ref, min(ngram, n), out)
+    return out
+
+
+def covered_by_shingles(
+    seq: np.ndarray, n_tokens: int, other: np.ndarray, ngram: int
+) -> np.ndarray:
+    """:func:`covered_tokens` with ``ref`` the distinct shingles of ``other``, a unit's
+    shingle sequence as it is (unsorted, repeats allowed): a small hash table of ``other``
+    instead of sorting it, for one unit against another."""
+    from avtaleanalyse.similarity.kernels import covered_by_sequence
+
+    n = int(n_tokens)
+    out = np.zeros(n, dtype=bool)
+    if n == 0 or len(seq) == 0 or len(other) == 0:
+        return out
+    covered_by_sequence(seq, n, np.ascontiguousarray(other, dtype=np.uint32), min(ngram, n), out)
     return out
 
 
